@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { DomainError } from '../domain/errors';
+import { newId } from '../domain/ids';
+import type { CardProvider } from './cardProvider';
+import { cardEventFromStripe } from './stripeEvents';
+
+export interface SandboxSessionDoc {
+  id: string;
+  transactionId: string;
+  invoiceId: string;
+  merchantId: string;
+  merchantName: string;
+  amount: number;
+  currency: string;
+  description: string;
+  successUrl: string;
+  cancelUrl: string;
+  status: 'open' | 'complete' | 'expired';
+  paymentIntentId: string;
+  expiresAt: Timestamp;
+  createdAt: Timestamp;
+}
+
+export const sandboxSessions = (db: Firestore) => db.collection('sandboxSessions');
+
+/** The sandbox's webhook signing secret: random, made on first use, readable by no client. */
+export async function sandboxSigningSecret(db: Firestore): Promise<string> {
+  const ref = db.collection('system').doc('sandboxCard');
+  return db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    const existing = snap.get('webhookSecret') as string | undefined;
+    if (existing) return existing;
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    tx.set(ref, { webhookSecret: secret, createdAt: Timestamp.now() });
+    return secret;
+  });
+}
+
+/**
+ * `CARD_PROVIDER=sandbox`: a checkout page of our own that moves no money. Sessions live in
+ * Firestore; the page's pay endpoint emits Stripe-shaped events signed Stripe's way to our
+ * own `/webhooks/stripe`, so the sandbox exercises the same verify-then-transition code.
+ */
+export function sandboxCardProvider(db: Firestore, publicBaseUrl: string): CardProvider {
+  return {
+    name: 'sandbox',
+    async createCheckout(request) {
+      const id = newId('cs');
+      const doc: SandboxSessionDoc = {
+        id,
+        transactionId: request.transactionId,
+        invoiceId: request.invoiceId,
+        merchantId: request.merchantId,
+        merchantName: request.merchantName,
+        amount: request.amount,
+        currency: request.currency,
+        description: request.description,
+        successUrl: request.successUrl,
+        cancelUrl: request.cancelUrl,
+        status: 'open',
+        paymentIntentId: newId('pi'),
+        expiresAt: Timestamp.fromDate(request.expiresAt),
+        createdAt: Timestamp.now(),
+      };
+      await sandboxSessions(db).doc(id).create(doc);
+      return { sessionId: id, url: `${publicBaseUrl}/sandbox/checkout/${id}`, expiresAt: request.expiresAt };
+    },
+    async expireCheckout(sessionId) {
+      const ref = sandboxSessions(db).doc(sessionId);
+      await db.runTransaction(async (tx) => {
+        const snap = await tx.get(ref);
+        if (snap.exists && snap.get('status') === 'open') tx.update(ref, { status: 'expired' });
+      });
+    },
+    async parseWebhook(rawBody, signatureHeader) {
+      const { default: Stripe } = await import('stripe');
+      const secret = await sandboxSigningSecret(db);
+      let event: { id: string; type: string; data: { object: Record<string, unknown> } };
+      try {
+        event = Stripe.webhooks.constructEvent(rawBody, signatureHeader ?? '', secret, 300) as unknown as typeof event;
+      } catch (error) {
+        throw new DomainError('invalid_request', `Webhook signature verification failed: ${(error as Error).message}`);
+      }
+      return cardEventFromStripe(event);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import type { CardEvent } from '../adapters/cardProvider';
+import { failTransaction } from './pay';
+import { canMoveTransaction } from './status';
+import { changeInvoice, invoiceRef } from './timeline';
+import type { InvoiceDoc, TransactionDoc } from './types';
+
+export type CardEventOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_transaction';
+
+/**
+ * Applies one verified card event. The provider's event id is recorded in the same Firestore
+ * transaction as the state change it causes, so a redelivered event changes nothing, and the
+ * state machine refuses any move backwards whatever order events arrive in.
+ */
+export async function applyCardEvent(db: Firestore, provider: string, event: CardEvent): Promise<CardEventOutcome> {
+  if (event.kind === 'ignored') return 'ignored';
+  const eventRef = db.collection('providerEvents').doc(`${provider}_${event.eventId}`);
+  const txnRef = db.collection('transactions').doc(event.transactionId);
+
+  if (event.kind === 'payment_failed' || event.kind === 'session_expired') {
+    const exists = (await txnRef.get()).exists;
+    if (!exists) return 'unknown_transaction';
+    const [code, message] =
+      event.kind === 'payment_failed' ? [event.failureCode, event.failureMessage] : ['session_expired', 'The checkout session expired before payment.'];
+    await failTransaction(db, event.transactionId, code, message, eventRef);
+    return 'applied';
+  }
+
+  return db.runTransaction(async (tx) => {
+    const [eventSnap, txnSnap] = await Promise.all([tx.get(eventRef), tx.get(txnRef)]);
+    if (eventSnap.exists) return 'duplicate';
+    const txn = txnSnap.data() as TransactionDoc | undefined;
+    if (!txn) return 'unknown_transaction';
+    const invSnap = await tx.get(invoiceRef(db, txn.invoiceId));
+    const invoice = invSnap.data() as InvoiceDoc;
+    const now = Timestamp.now();
+    tx.create(eventRef, { at: now, transactionId: txn.id, kind: event.kind });
+    if (event.kind === 'payment_pending' || !canMoveTransaction(txn.status, 'succeeded')) return 'applied';
+
+    tx.update(txnRef, {
+      status: 'succeeded',
+      succeededAt: now,
+      providerPaymentId: event.paymentId,
+      failureCode: null,
+      failureMessage: null,
+      updatedAt: now,
+    });
+    changeInvoice(
+      db,
+      tx,
+      invoice,
+      {
+        to: 'paid',
+        patch: { paidAt: now, transaction: { id: txn.id, method: txn.method, provider: txn.provider, status: 'succeeded' } },
+        timeline: { type: 'invoice.paid', data: { transactionId: txn.id, method: txn.method, provider: txn.provider } },
+        callback: 'invoice.paid',
+      },
+      now,
+    );
+    return 'applied';
+  });
+}

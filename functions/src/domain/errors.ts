@@ -1,0 +1,29 @@
+export type DomainErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid_state'
+  | 'idempotency_conflict'
+  | 'rate_limited'
+  | 'provider_error'
+  | 'card_declined';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The one error type domain code throws; `http/problem.ts` maps `code` to a status. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly options: { errors?: FieldError[]; retryAfterSeconds?: number; extra?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string) => new DomainError('not_found', `${what} not found.`);

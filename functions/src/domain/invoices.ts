@@ -1,0 +1,256 @@
+import { Timestamp, type Firestore, type Query, type Transaction } from 'firebase-admin/firestore';
+import { parsePhoneNumber } from 'libphonenumber-js/max';
+import { DomainError, notFound } from './errors';
+import { newId, newPayToken, sha256Hex } from './ids';
+import { formatMoney } from './money';
+import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './schemas';
+import { invoiceToApi } from './serialize';
+import { DEFAULT_TEMPLATES, measureSms, renderTemplate } from './smsText';
+import { isSettled } from './status';
+import { changeInvoice, invoiceRef, recordTimeline } from './timeline';
+import type { InvoiceDoc, MerchantDoc, SmsMessageDoc, TransactionDoc } from './types';
+import type { z } from 'zod';
+import type { ApiResult } from './idempotency';
+
+const DEFAULT_EXPIRY_MS = 7 * 86_400_000;
+
+/** Intl puts no-break spaces in amounts; they are not in GSM-7 and would double the SMS price. */
+const smsSafe = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
+
+export function renderInvoiceSms(
+  template: string,
+  values: { merchant: string; amount: number; currency: string; description: string; link: string; locale: Locale },
+): string {
+  return renderTemplate(template, {
+    merchant: values.merchant,
+    amount: smsSafe(formatMoney(values.amount, values.currency, values.locale === 'nb' ? 'nb-NO' : 'en-GB')),
+    description: values.description,
+    link: values.link,
+  });
+}
+
+export function referenceRef(db: Firestore, merchantId: string, reference: string) {
+  return db.collection('invoiceReferences').doc(`${merchantId}_${sha256Hex(reference)}`);
+}
+
+/**
+ * Creates an invoice and queues its SMS in one transaction: the invoice, its pay token, its
+ * reference claim, the SMS message (the outbox a trigger dispatches from) and the timeline entry
+ * are all written, or none is.
+ */
+export async function createInvoice(
+  db: Firestore,
+  tx: Transaction,
+  merchant: MerchantDoc,
+  input: CreateInvoiceInput,
+  publicBaseUrl: string,
+): Promise<ApiResult> {
+  const paymentMethods = input.paymentMethods ?? merchant.settings.paymentMethods;
+  const unsupported = paymentMethods.includes('phone') && input.currency !== 'NOK';
+  if (unsupported) {
+    throw new DomainError('invalid_request', 'Phone billing charges Norwegian subscriptions in NOK only.', {
+      errors: [{ field: 'paymentMethods', message: 'Remove "phone" or use currency NOK.' }],
+    });
+  }
+  if (input.reference) {
+    const claim = await tx.get(referenceRef(db, merchant.id, input.reference));
+    if (claim.exists) {
+      throw new DomainError('invalid_request', `The reference "${input.reference}" is already used by ${claim.get('invoiceId')}.`, {
+        errors: [{ field: 'reference', message: `Already used by invoice ${claim.get('invoiceId')}.` }],
+      });
+    }
+  }
+
+  const now = Timestamp.now();
+  const id = newId('inv');
+  const payToken = newPayToken();
+  const payUrl = `${publicBaseUrl}/pay/${payToken}`;
+  const locale = input.payer.locale ?? merchant.settings.locale;
+  const text = renderInvoiceSms(input.sms?.text ?? merchant.settings.smsTemplate ?? DEFAULT_TEMPLATES[locale], {
+    merchant: merchant.name,
+    amount: input.amount,
+    currency: input.currency,
+    description: input.description,
+    link: payUrl,
+    locale,
+  });
+  const measured = measureSms(text);
+  const callbackUrl = input.callbackUrl ?? merchant.settings.callbackUrl ?? null;
+  const scheduled = Boolean(input.sendAt);
+  const smsId = newId('sms');
+  const sender = input.sms?.sender ?? merchant.settings.smsSender ?? null;
+
+  const invoice: InvoiceDoc = {
+    id,
+    merchantId: merchant.id,
+    merchantName: merchant.name,
+    mode: merchant.mode,
+    status: scheduled ? 'scheduled' : 'sending',
+    amount: input.amount,
+    currency: input.currency,
+    description: input.description,
+    payer: input.payer,
+    locale,
+    paymentMethods,
+    reference: input.reference ?? null,
+    metadata: input.metadata ?? {},
+    returnUrl: input.returnUrl ?? merchant.settings.returnUrl ?? null,
+    cancelUrl: input.cancelUrl ?? merchant.settings.cancelUrl ?? null,
+    callbackUrl,
+    payToken,
+    payUrl,
+    sms: {
+      status: scheduled ? 'scheduled' : 'queued',
+      text,
+      sender,
+      segments: measured.segments,
+      encoding: measured.encoding,
+      messageId: smsId,
+      sentAt: null,
+      deliveredAt: null,
+      failureCode: null,
+    },
+    transaction: null,
+    amountRefunded: 0,
+    callbackSequence: callbackUrl ? 1 : 0,
+    expiresAt: input.expiresAt ? Timestamp.fromDate(input.expiresAt) : Timestamp.fromMillis(now.toMillis() + DEFAULT_EXPIRY_MS),
+    sendAt: input.sendAt ? Timestamp.fromDate(input.sendAt) : null,
+    createdAt: now,
+    updatedAt: now,
+    openedAt: null,
+    paidAt: null,
+    cancelledAt: null,
+  };
+  const message: SmsMessageDoc = {
+    id: smsId,
+    merchantId: merchant.id,
+    invoiceId: id,
+    kind: 'invoice',
+    to: input.payer.phone,
+    body: text,
+    sender,
+    status: scheduled ? 'scheduled' : 'queued',
+    provider: null,
+    providerMessageId: null,
+    segments: measured.segments,
+    encoding: measured.encoding,
+    sendAt: invoice.sendAt,
+    failureCode: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+
+  tx.create(invoiceRef(db, id), invoice);
+  tx.create(db.collection('payTokens').doc(payToken), { invoiceId: id, merchantId: merchant.id, createdAt: now });
+  if (input.reference) tx.create(referenceRef(db, merchant.id, input.reference), { invoiceId: id, createdAt: now });
+  tx.create(db.collection('smsMessages').doc(smsId), message);
+  recordTimeline(db, tx, invoice, { timeline: { type: 'invoice.created', data: { sendAt: input.sendAt?.toISOString() ?? null } }, callback: 'invoice.created' }, now);
+  return { status: 201, body: invoiceToApi(invoice) };
+}
+
+export async function loadInvoiceForMerchant(db: Firestore, merchantId: string, id: string): Promise<InvoiceDoc> {
+  if (!/^inv_[A-Za-z0-9]{22}$/.test(id)) throw notFound('Invoice');
+  const snap = await invoiceRef(db, id).get();
+  const invoice = snap.data() as InvoiceDoc | undefined;
+  // Another merchant's invoice answers exactly like a missing one.
+  if (!invoice || invoice.merchantId !== merchantId) throw notFound('Invoice');
+  return invoice;
+}
+
+export async function getInvoice(db: Firestore, merchantId: string, id: string) {
+  const invoice = await loadInvoiceForMerchant(db, merchantId, id);
+  const txn = invoice.transaction ? ((await db.collection('transactions').doc(invoice.transaction.id).get()).data() as TransactionDoc) : null;
+  return invoiceToApi(invoice, txn);
+}
+
+export async function listInvoices(db: Firestore, merchantId: string, query: z.output<typeof listInvoicesQuerySchema>) {
+  let q: Query = db.collection('invoices').where('merchantId', '==', merchantId);
+  if (query.status) q = q.where('status', '==', query.status);
+  if (query.reference) q = q.where('reference', '==', query.reference);
+  if (query.phone) q = q.where('payer.phone', '==', query.phone);
+  if (query.createdFrom) q = q.where('createdAt', '>=', Timestamp.fromDate(query.createdFrom));
+  if (query.createdTo) q = q.where('createdAt', '<', Timestamp.fromDate(query.createdTo));
+  q = q.orderBy('createdAt', 'desc').orderBy('__name__', 'desc');
+  if (query.startingAfter) {
+    const cursor = await invoiceRef(db, query.startingAfter).get();
+    if (!cursor.exists || cursor.get('merchantId') !== merchantId) {
+      throw new DomainError('invalid_request', 'startingAfter names no invoice of yours.', {
+        errors: [{ field: 'startingAfter', message: 'No such invoice.' }],
+      });
+    }
+    q = q.startAfter(cursor);
+  }
+  const snap = await q.limit(query.limit + 1).get();
+  const docs = snap.docs.slice(0, query.limit).map((d) => invoiceToApi(d.data() as InvoiceDoc));
+  return { object: 'list', data: docs, hasMore: snap.size > query.limit };
+}
+
+export async function listInvoiceEvents(db: Firestore, merchantId: string, id: string) {
+  await loadInvoiceForMerchant(db, merchantId, id);
+  const snap = await invoiceRef(db, id).collection('events').orderBy('createdAt', 'asc').get();
+  return {
+    object: 'list',
+    data: snap.docs.map((d) => ({
+      id: d.id,
+      type: d.get('type') as string,
+      status: d.get('status') as string,
+      data: d.get('data') as Record<string, unknown>,
+      callbackEventId: (d.get('callbackEventId') as string | null) ?? null,
+      createdAt: (d.get('createdAt') as Timestamp).toDate().toISOString(),
+    })),
+    hasMore: false,
+  };
+}
+
+/** Cancels an unpaid invoice; cancelling twice answers the same. Returns the provider session to close. */
+export async function cancelInvoice(
+  db: Firestore,
+  tx: Transaction,
+  merchantId: string,
+  id: string,
+): Promise<{ result: ApiResult; sessionToExpire: string | null }> {
+  if (!/^inv_[A-Za-z0-9]{22}$/.test(id)) throw notFound('Invoice');
+  const snap = await tx.get(invoiceRef(db, id));
+  const invoice = snap.data() as InvoiceDoc | undefined;
+  if (!invoice || invoice.merchantId !== merchantId) throw notFound('Invoice');
+  if (invoice.status === 'cancelled') return { result: { status: 200, body: invoiceToApi(invoice) }, sessionToExpire: null };
+  if (isSettled(invoice.status)) {
+    throw new DomainError('invalid_state', `The invoice is ${invoice.status}; refund it instead of cancelling.`);
+  }
+  if (invoice.status === 'expired') throw new DomainError('invalid_state', 'The invoice has already expired.');
+  const txnRef = invoice.transaction ? db.collection('transactions').doc(invoice.transaction.id) : null;
+  const txn = txnRef ? ((await tx.get(txnRef)).data() as TransactionDoc) : null;
+  const now = Timestamp.now();
+  const open = txn && ['pending', 'awaiting_pin', 'processing'].includes(txn.status);
+  if (open && txnRef) tx.update(txnRef, { status: 'cancelled', failureCode: 'invoice_cancelled', failureMessage: 'The invoice was cancelled.', updatedAt: now });
+  const next = changeInvoice(
+    db,
+    tx,
+    invoice,
+    {
+      to: 'cancelled',
+      patch: {
+        cancelledAt: now,
+        ...(open && invoice.transaction ? { transaction: { ...invoice.transaction, status: 'cancelled' } } : {}),
+      },
+      timeline: { type: 'invoice.cancelled' },
+      callback: 'invoice.cancelled',
+    },
+    now,
+  );
+  if (!next) throw new DomainError('invalid_state', `An invoice that is ${invoice.status} cannot be cancelled.`);
+  return {
+    result: { status: 200, body: invoiceToApi(next) },
+    sessionToExpire: open && txn?.method === 'card' ? txn.providerSessionId : null,
+  };
+}
+
+/** `+47 ••• •• 123`: enough for payers to recognise their number, not enough to harvest it. */
+export function maskPhone(e164: string): string {
+  const last = e164.slice(-3);
+  try {
+    return `+${parsePhoneNumber(e164).countryCallingCode} ••• •• ${last}`;
+  } catch {
+    return `••• •• ${last}`;
+  }
+}

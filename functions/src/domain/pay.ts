@@ -1,0 +1,265 @@
+import { Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
+import { DomainError } from './errors';
+import { newId } from './ids';
+import { maskPhone } from './invoices';
+import type { PaymentMethod } from './schemas';
+import { transactionToApi } from './serialize';
+import { isOpenTransaction, isPayable } from './status';
+import { changeInvoice, invoiceRef } from './timeline';
+import type { InvoiceDoc, MerchantDoc, TransactionDoc } from './types';
+import type { CardProvider } from '../adapters/cardProvider';
+
+/** Unknown, expired and cancelled tokens all answer this, so a token's fate is not revealed. */
+const gone = () => new DomainError('not_found', 'This payment link is not valid. Ask the sender for a new one.');
+
+const transactionRef = (db: Firestore, id: string) => db.collection('transactions').doc(id);
+
+async function invoiceByToken(db: Firestore, tx: Transaction, token: string): Promise<InvoiceDoc> {
+  if (!/^[A-Za-z0-9_-]{32}$/.test(token)) throw gone();
+  const tokenSnap = await tx.get(db.collection('payTokens').doc(token));
+  if (!tokenSnap.exists) throw gone();
+  const snap = await tx.get(invoiceRef(db, tokenSnap.get('invoiceId') as string));
+  if (!snap.exists) throw gone();
+  return snap.data() as InvoiceDoc;
+}
+
+/** Moves a payable invoice past its `expiresAt` to `expired`; returns the invoice after the move. */
+function expireIfDue(db: Firestore, tx: Transaction, invoice: InvoiceDoc, now: Timestamp): InvoiceDoc {
+  if (!isPayable(invoice.status) || invoice.expiresAt.toMillis() > now.toMillis()) return invoice;
+  return changeInvoice(db, tx, invoice, { to: 'expired', timeline: { type: 'invoice.expired' }, callback: 'invoice.expired' }, now) ?? invoice;
+}
+
+function returnUrlFor(invoice: InvoiceDoc): string | null {
+  if (!invoice.returnUrl) return null;
+  const url = new URL(invoice.returnUrl);
+  url.searchParams.set('invoice', invoice.id);
+  url.searchParams.set('status', invoice.status);
+  return url.toString();
+}
+
+export interface PayViewContext {
+  merchant: Pick<MerchantDoc, 'name' | 'branding'>;
+  sandbox: { card: boolean; phone: boolean };
+}
+
+/**
+ * `GET /pay/{token}`: the payer's view. The first view moves the invoice to `opened`; an invoice
+ * past its expiry is expired here too, so a payer never pays a dead invoice.
+ */
+export async function viewPayment(db: Firestore, token: string, loadMerchant: (id: string) => Promise<PayViewContext['merchant']>, sandbox: PayViewContext['sandbox']) {
+  const { invoice, txn } = await db.runTransaction(async (tx) => {
+    let invoice = await invoiceByToken(db, tx, token);
+    const txnSnap = invoice.transaction ? await tx.get(transactionRef(db, invoice.transaction.id)) : null;
+    const now = Timestamp.now();
+    invoice = expireIfDue(db, tx, invoice, now);
+    if (['scheduled', 'sending', 'sent'].includes(invoice.status)) {
+      invoice =
+        changeInvoice(db, tx, invoice, { to: 'opened', patch: { openedAt: now }, timeline: { type: 'invoice.opened' }, callback: 'invoice.opened' }, now) ??
+        invoice;
+    }
+    return { invoice, txn: (txnSnap?.data() as TransactionDoc | undefined) ?? null };
+  });
+  if (invoice.status === 'cancelled' || invoice.status === 'expired') throw gone();
+  const merchant = await loadMerchant(invoice.merchantId);
+  return {
+    invoice: {
+      id: invoice.id,
+      status: invoice.status,
+      amount: invoice.amount,
+      amountRefunded: invoice.amountRefunded,
+      currency: invoice.currency,
+      description: invoice.description,
+      phoneMasked: maskPhone(invoice.payer.phone),
+      paymentMethods: invoice.paymentMethods,
+      locale: invoice.locale,
+      expiresAt: invoice.expiresAt.toDate().toISOString(),
+      paidAt: invoice.paidAt?.toDate().toISOString() ?? null,
+    },
+    merchant: { name: merchant.name, logoUrl: merchant.branding.logoUrl ?? null, accentColor: merchant.branding.accentColor ?? null },
+    transaction: txn ? transactionToApi(txn) : null,
+    returnUrl: returnUrlFor(invoice),
+    cancelUrl: invoice.cancelUrl,
+    sandbox: {
+      card: invoice.paymentMethods.includes('card') && sandbox.card,
+      phone: invoice.paymentMethods.includes('phone') && sandbox.phone,
+    },
+  };
+}
+
+export interface StartPaymentDeps {
+  db: Firestore;
+  card: CardProvider;
+  publicBaseUrl: string;
+}
+
+const SESSION_MIN_MS = 30 * 60_000;
+const SESSION_MAX_MS = 24 * 3600_000;
+const SESSION_REUSE_MARGIN_MS = 2 * 60_000;
+
+/**
+ * Starts (or resumes) a payment of an invoice. A second tap on Card while its checkout is open
+ * returns the same session; choosing another method closes the open one first.
+ */
+export async function startPayment(
+  deps: StartPaymentDeps,
+  locate: { token: string } | { invoiceId: string; merchantId: string },
+  method: PaymentMethod,
+) {
+  const { db } = deps;
+  const begun = await db.runTransaction(async (tx) => {
+    let invoice: InvoiceDoc;
+    if ('token' in locate) {
+      invoice = await invoiceByToken(db, tx, locate.token);
+    } else {
+      const snap = await tx.get(invoiceRef(db, locate.invoiceId));
+      const found = snap.data() as InvoiceDoc | undefined;
+      if (!found || found.merchantId !== locate.merchantId) throw new DomainError('not_found', 'Invoice not found.');
+      invoice = found;
+    }
+    const currentRef = invoice.transaction ? transactionRef(db, invoice.transaction.id) : null;
+    const current = currentRef ? ((await tx.get(currentRef)).data() as TransactionDoc) : null;
+    const now = Timestamp.now();
+    invoice = expireIfDue(db, tx, invoice, now);
+    if (invoice.status === 'cancelled' || invoice.status === 'expired') {
+      if ('token' in locate) throw gone();
+      throw new DomainError('invalid_state', `The invoice is ${invoice.status}.`);
+    }
+    if (!isPayable(invoice.status)) throw new DomainError('invalid_state', `The invoice is already ${invoice.status}.`);
+    if (!invoice.paymentMethods.includes(method)) {
+      throw new DomainError('invalid_request', `This invoice does not offer "${method}".`, {
+        errors: [{ field: 'method', message: `Offered: ${invoice.paymentMethods.join(', ')}.` }],
+      });
+    }
+    if (current && isOpenTransaction(current.status)) {
+      const reusable =
+        current.method === method &&
+        method === 'card' &&
+        (current.status === 'pending' ||
+          (current.providerSessionExpiresAt?.toMillis() ?? 0) > now.toMillis() + SESSION_REUSE_MARGIN_MS);
+      if (reusable) return { reused: current, invoice };
+      tx.update(currentRef!, { status: 'cancelled', failureCode: 'superseded', failureMessage: 'The payer chose again.', updatedAt: now });
+    }
+    const txn: TransactionDoc = {
+      id: newId('txn'),
+      merchantId: invoice.merchantId,
+      invoiceId: invoice.id,
+      mode: invoice.mode,
+      method,
+      provider: deps.card.name,
+      status: 'pending',
+      amount: invoice.amount,
+      currency: invoice.currency,
+      failureCode: null,
+      failureMessage: null,
+      redirectUrl: null,
+      providerSessionId: null,
+      providerSessionExpiresAt: null,
+      providerPaymentId: null,
+      createdAt: now,
+      updatedAt: now,
+      succeededAt: null,
+    };
+    tx.create(transactionRef(db, txn.id), txn);
+    const moved = changeInvoice(
+      db,
+      tx,
+      invoice,
+      {
+        to: 'processing',
+        patch: { transaction: { id: txn.id, method, provider: txn.provider, status: 'pending' } },
+        timeline: { type: 'invoice.payment_started', data: { method, transactionId: txn.id } },
+      },
+      now,
+    );
+    if (!moved) throw new DomainError('invalid_state', `The invoice is ${invoice.status}.`);
+    const superseded = current && isOpenTransaction(current.status) && current.method === 'card' ? current.providerSessionId : null;
+    return { created: txn, invoice: moved, superseded };
+  });
+
+  if ('reused' in begun && begun.reused) {
+    return transactionToApi(begun.reused.redirectUrl ? begun.reused : await waitForRedirect(db, begun.reused.id));
+  }
+  const { created: txn, invoice } = begun as { created: TransactionDoc; invoice: InvoiceDoc; superseded: string | null };
+  const superseded = (begun as { superseded: string | null }).superseded;
+  if (superseded) await deps.card.expireCheckout(superseded).catch(() => undefined);
+
+  const receiptUrl = `${deps.publicBaseUrl}/pay/${invoice.payToken}/receipt`;
+  const landingUrl = `${deps.publicBaseUrl}/pay/${invoice.payToken}`;
+  const nowMs = Date.now();
+  const expiresAt = new Date(Math.max(nowMs + SESSION_MIN_MS, Math.min(invoice.expiresAt.toMillis(), nowMs + SESSION_MAX_MS)));
+  try {
+    const session = await deps.card.createCheckout({
+      transactionId: txn.id,
+      invoiceId: invoice.id,
+      merchantId: invoice.merchantId,
+      merchantName: invoice.merchantName,
+      amount: invoice.amount,
+      currency: invoice.currency,
+      description: invoice.description,
+      successUrl: receiptUrl,
+      cancelUrl: landingUrl,
+      expiresAt,
+      payerLocale: invoice.locale,
+    });
+    const ready = await db.runTransaction(async (tx) => {
+      const snap = await tx.get(transactionRef(db, txn.id));
+      const invSnap = await tx.get(invoiceRef(db, invoice.id));
+      const fresh = snap.data() as TransactionDoc;
+      if (fresh.status !== 'pending') return fresh;
+      const patch = {
+        status: 'processing' as const,
+        redirectUrl: session.url,
+        providerSessionId: session.sessionId,
+        providerSessionExpiresAt: Timestamp.fromDate(session.expiresAt),
+        updatedAt: Timestamp.now(),
+      };
+      tx.update(snap.ref, patch);
+      const current = invSnap.data() as InvoiceDoc;
+      if (current.transaction?.id === txn.id) tx.update(invSnap.ref, { transaction: { ...current.transaction, status: 'processing' } });
+      return { ...fresh, ...patch };
+    });
+    return transactionToApi(ready);
+  } catch (error) {
+    await failTransaction(db, txn.id, 'provider_error', 'The card provider could not start the payment. Try again.');
+    throw new DomainError('provider_error', `The card provider could not start the payment: ${(error as Error).message}`);
+  }
+}
+
+async function waitForRedirect(db: Firestore, txnId: string): Promise<TransactionDoc> {
+  for (let i = 0; i < 40; i++) {
+    const txn = (await transactionRef(db, txnId).get()).data() as TransactionDoc;
+    if (txn.redirectUrl || !isOpenTransaction(txn.status)) return txn;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new DomainError('invalid_state', 'A payment is being started for this invoice; try again in a moment.');
+}
+
+/** Marks a transaction failed and returns its invoice to `opened`, with the failure in the timeline. */
+export async function failTransaction(db: Firestore, txnId: string, failureCode: string, failureMessage: string, eventRef?: FirebaseFirestore.DocumentReference): Promise<void> {
+  await db.runTransaction(async (tx) => {
+    if (eventRef && (await tx.get(eventRef)).exists) return;
+    const snap = await tx.get(transactionRef(db, txnId));
+    const txn = snap.data() as TransactionDoc | undefined;
+    if (!txn) return;
+    const invSnap = await tx.get(invoiceRef(db, txn.invoiceId));
+    const invoice = invSnap.data() as InvoiceDoc;
+    const now = Timestamp.now();
+    if (eventRef) tx.create(eventRef, { at: now, transactionId: txnId });
+    if (!isOpenTransaction(txn.status)) return;
+    tx.update(snap.ref, { status: 'failed', failureCode, failureMessage, updatedAt: now });
+    const isLatest = invoice.transaction?.id === txnId;
+    if (!isLatest) return;
+    changeInvoice(
+      db,
+      tx,
+      invoice,
+      {
+        to: invoice.status === 'processing' ? 'opened' : undefined,
+        patch: { transaction: { ...invoice.transaction!, status: 'failed' } },
+        timeline: { type: 'invoice.payment_failed', data: { transactionId: txnId, method: txn.method, failureCode, failureMessage } },
+        callback: 'invoice.payment_failed',
+      },
+      now,
+    );
+  });
+}

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { isKnownCurrency } from './money';
+import { DomainError, type FieldError } from './errors';
+
+export const PAYMENT_METHODS = ['card', 'phone'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export const SUPPORTED_LOCALES = ['en', 'nb'] as const;
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+const MAX_AMOUNT = 100_000_000;
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'Must be an absolute http(s) URL without credentials.');
+
+const futureDate = z.iso
+  .datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2026-12-01T12:00:00Z.' })
+  .transform((value) => new Date(value));
+
+export const paymentMethodsSchema = z
+  .array(z.enum(PAYMENT_METHODS, { error: 'Must be "card" or "phone".' }))
+  .min(1, 'Offer at least one payment method.')
+  .refine((methods) => new Set(methods).size === methods.length, 'Each method at most once.');
+
+/** `POST /invoices` body. Unknown fields are refused so that typos do not pass silently. */
+export const createInvoiceSchema = z
+  .strictObject({
+    amount: z
+      .number({ error: 'Must be an integer amount in the currency’s minor unit.' })
+      .int('Must be an integer in the currency’s minor unit (e.g. øre, cents).')
+      .positive('Must be greater than zero.')
+      .max(MAX_AMOUNT, `Must be at most ${MAX_AMOUNT}.`),
+    currency: z
+      .string({ error: 'Must be an ISO 4217 currency code, e.g. NOK.' })
+      .regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code in upper case, e.g. NOK.')
+      .refine(isKnownCurrency, 'Unknown ISO 4217 currency.'),
+    description: z.string({ error: 'Must be a string.' }).trim().min(1, 'Must not be empty.').max(200, 'At most 200 characters.'),
+    payer: z.strictObject(
+      {
+        phone: z
+          .string({ error: 'Must be a phone number in E.164 form, e.g. +4791234567.' })
+          .regex(/^\+[1-9]\d{6,14}$/, 'Must be in E.164 form, e.g. +4791234567.')
+          .refine((phone) => isValidPhoneNumber(phone), 'Not a valid phone number.'),
+        name: z.string().trim().min(1).max(100, 'At most 100 characters.').optional(),
+        locale: z.enum(SUPPORTED_LOCALES, { error: 'Must be "en" or "nb".' }).optional(),
+      },
+      { error: 'Must be an object with at least `phone`.' },
+    ),
+    paymentMethods: paymentMethodsSchema.optional(),
+    reference: z.string().trim().min(1, 'Must not be empty.').max(64, 'At most 64 characters.').optional(),
+    expiresAt: futureDate.optional(),
+    sendAt: futureDate.optional(),
+    sms: z
+      .strictObject({
+        text: z
+          .string()
+          .max(1000, 'At most 1000 characters.')
+          .refine((text) => text.includes('{link}'), 'Must contain the {link} placeholder.')
+          .optional(),
+        sender: z
+          .string()
+          .regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$|^\+[1-9]\d{6,14}$/, 'Up to 11 letters or digits (with at least one letter), or an E.164 number.')
+          .optional(),
+      })
+      .optional(),
+    returnUrl: httpUrl.optional(),
+    cancelUrl: httpUrl.optional(),
+    callbackUrl: httpUrl.optional(),
+    metadata: z
+      .record(z.string().min(1).max(40, 'Keys at most 40 characters.'), z.string().max(500, 'Values at most 500 characters.'))
+      .refine((value) => Object.keys(value).length <= 20, 'At most 20 keys.')
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    const now = Date.now();
+    if (input.expiresAt && input.expiresAt.getTime() <= now + 60_000) {
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Must be at least a minute in the future.' });
+    }
+    if (input.expiresAt && input.expiresAt.getTime() > now + 90 * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Must be within 90 days.' });
+    }
+    if (input.sendAt && input.sendAt.getTime() <= now) {
+      ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'Must be in the future.' });
+    }
+    if (input.sendAt && input.sendAt.getTime() > now + 30 * 86_400_000) {
+      ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'Must be within 30 days.' });
+    }
+    if (input.sendAt && input.expiresAt && input.sendAt >= input.expiresAt) {
+      ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'Must be before expiresAt.' });
+    }
+  });
+
+export type CreateInvoiceInput = z.infer<typeof createInvoiceSchema>;
+
+export const startPaymentSchema = z.strictObject({
+  method: z.enum(PAYMENT_METHODS, { error: 'Must be "card" or "phone".' }),
+});
+
+export const sandboxPaySchema = z.strictObject({
+  cardNumber: z.string({ error: 'Enter a card number.' }).max(40),
+});
+
+export const listInvoicesQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  startingAfter: z.string().regex(/^inv_[A-Za-z0-9]{22}$/, 'Must be an invoice id.').optional(),
+  status: z.enum(['scheduled', 'sending', 'sent', 'opened', 'processing', 'paid', 'partially_refunded', 'refunded', 'expired', 'cancelled']).optional(),
+  reference: z.string().max(64).optional(),
+  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'Must be in E.164 form.').optional(),
+  createdFrom: futureDateless(),
+  createdTo: futureDateless(),
+});
+
+function futureDateless() {
+  return z.iso
+    .datetime({ offset: true, error: 'Must be an ISO 8601 date-time.' })
+    .transform((value) => new Date(value))
+    .optional();
+}
+
+/** Validates with a zod schema, throwing one `invalid_request` that names every bad field. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what = 'request body'): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const errors: FieldError[] = result.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));
+      return { field: keys.join(', '), message: `Unknown field${keys.length > 1 ? 's' : ''}.` };
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return { field: path || '(root)', message: 'Required.' };
+    }
+    return { field: path || '(root)', message: issue.message };
+  });
+  const fields = [...new Set(errors.map((e) => e.field))].join(', ');
+  throw new DomainError('invalid_request', `The ${what} is invalid: ${fields}.`, { errors });
+}

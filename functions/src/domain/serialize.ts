@@ -1,0 +1,66 @@
+import type { Timestamp } from 'firebase-admin/firestore';
+import type { InvoiceDoc, TransactionDoc } from './types';
+
+const iso = (t: Timestamp | null | undefined): string | null => (t ? t.toDate().toISOString() : null);
+
+/** The API's invoice representation (spec "Invoice fields"). */
+export function invoiceToApi(invoice: InvoiceDoc, transaction?: TransactionDoc | null) {
+  return {
+    id: invoice.id,
+    object: 'invoice' as const,
+    status: invoice.status,
+    amount: invoice.amount,
+    amountRefunded: invoice.amountRefunded,
+    currency: invoice.currency,
+    description: invoice.description,
+    payer: invoice.payer,
+    paymentMethods: invoice.paymentMethods,
+    reference: invoice.reference,
+    metadata: invoice.metadata,
+    payUrl: invoice.payUrl,
+    returnUrl: invoice.returnUrl,
+    cancelUrl: invoice.cancelUrl,
+    callbackUrl: invoice.callbackUrl,
+    sms: {
+      status: invoice.sms.status,
+      text: invoice.sms.text,
+      sender: invoice.sms.sender,
+      segments: invoice.sms.segments,
+      encoding: invoice.sms.encoding,
+      sentAt: iso(invoice.sms.sentAt),
+      deliveredAt: iso(invoice.sms.deliveredAt),
+      failureCode: invoice.sms.failureCode,
+    },
+    livemode: invoice.mode === 'live',
+    createdAt: iso(invoice.createdAt),
+    sendAt: iso(invoice.sendAt),
+    expiresAt: iso(invoice.expiresAt),
+    openedAt: iso(invoice.openedAt),
+    paidAt: iso(invoice.paidAt),
+    cancelledAt: iso(invoice.cancelledAt),
+    transaction: transaction ? transactionToApi(transaction) : (invoice.transaction ?? null),
+  };
+}
+
+export type ApiInvoice = ReturnType<typeof invoiceToApi>;
+
+/** `next` tells the integrator or payer what to do: follow a redirect, type a PIN, or nothing. */
+export function transactionToApi(txn: TransactionDoc) {
+  const open = txn.status === 'pending' || txn.status === 'processing';
+  return {
+    id: txn.id,
+    object: 'transaction' as const,
+    invoiceId: txn.invoiceId,
+    method: txn.method,
+    provider: txn.provider,
+    status: txn.status,
+    amount: txn.amount,
+    currency: txn.currency,
+    failureCode: txn.failureCode,
+    failureMessage: txn.failureMessage,
+    next: open && txn.method === 'card' && txn.redirectUrl ? { type: 'redirect' as const, url: txn.redirectUrl } : null,
+    livemode: txn.mode === 'live',
+    createdAt: iso(txn.createdAt),
+    succeededAt: iso(txn.succeededAt),
+  };
+}

@@ -1,0 +1,93 @@
+export const INVOICE_STATUSES = [
+  'scheduled',
+  'sending',
+  'sent',
+  'opened',
+  'processing',
+  'paid',
+  'partially_refunded',
+  'refunded',
+  'expired',
+  'cancelled',
+] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+export const SMS_STATUSES = ['scheduled', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'opted_out'] as const;
+export type SmsStatus = (typeof SMS_STATUSES)[number];
+
+export const TRANSACTION_STATUSES = [
+  'pending',
+  'awaiting_pin',
+  'processing',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'refunded',
+] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+const PRE_PAYMENT: InvoiceStatus[] = ['scheduled', 'sending', 'sent', 'opened', 'processing'];
+
+/**
+ * Allowed invoice moves. Forward only, with two deliberate exceptions from the spec: a failed
+ * payment attempt returns `processing` to `opened`, and money the provider confirms as taken
+ * marks the invoice paid even if it was cancelled or expired meanwhile (the merchant must see it to refund).
+ */
+const INVOICE_MOVES: Record<InvoiceStatus, readonly InvoiceStatus[]> = {
+  scheduled: ['sending', 'sent', 'opened', 'processing', 'paid', 'expired', 'cancelled'],
+  sending: ['sent', 'opened', 'processing', 'paid', 'expired', 'cancelled'],
+  sent: ['opened', 'processing', 'paid', 'expired', 'cancelled'],
+  opened: ['processing', 'paid', 'expired', 'cancelled'],
+  processing: ['opened', 'paid', 'expired', 'cancelled'],
+  paid: ['partially_refunded', 'refunded'],
+  partially_refunded: ['partially_refunded', 'refunded'],
+  refunded: [],
+  expired: ['paid'],
+  cancelled: ['paid'],
+};
+
+export function canMoveInvoice(from: InvoiceStatus, to: InvoiceStatus): boolean {
+  return INVOICE_MOVES[from].includes(to);
+}
+
+export function isPayable(status: InvoiceStatus): boolean {
+  return PRE_PAYMENT.includes(status);
+}
+
+export function isSettled(status: InvoiceStatus): boolean {
+  return status === 'paid' || status === 'partially_refunded' || status === 'refunded';
+}
+
+const SMS_RANK: Record<SmsStatus, number> = {
+  scheduled: 0,
+  queued: 1,
+  sent: 2,
+  delivered: 3,
+  undelivered: 3,
+  failed: 3,
+  opted_out: 4,
+};
+
+/** SMS status only moves forward, whatever order the provider's receipts arrive in. */
+export function canMoveSms(from: SmsStatus, to: SmsStatus): boolean {
+  return SMS_RANK[to] > SMS_RANK[from];
+}
+
+const TRANSACTION_MOVES: Record<TransactionStatus, readonly TransactionStatus[]> = {
+  pending: ['awaiting_pin', 'processing', 'succeeded', 'failed', 'cancelled'],
+  awaiting_pin: ['processing', 'succeeded', 'failed', 'cancelled'],
+  processing: ['succeeded', 'failed', 'cancelled'],
+  // A card can succeed on the PSP's page after an earlier decline in the same session.
+  failed: ['succeeded'],
+  cancelled: ['succeeded'],
+  succeeded: ['refunded'],
+  refunded: [],
+};
+
+export function canMoveTransaction(from: TransactionStatus, to: TransactionStatus): boolean {
+  return TRANSACTION_MOVES[from].includes(to);
+}
+
+export function isOpenTransaction(status: TransactionStatus): boolean {
+  return status === 'pending' || status === 'awaiting_pin' || status === 'processing';
+}

@@ -1,0 +1,144 @@
+import type { Timestamp } from 'firebase-admin/firestore';
+import type { InvoiceStatus, SmsStatus, TransactionStatus } from './status';
+import type { Locale, PaymentMethod } from './schemas';
+import type { SmsEncoding } from './smsText';
+
+export type Mode = 'test' | 'live';
+
+export interface MerchantDoc {
+  id: string;
+  name: string;
+  mode: Mode;
+  branding: { logoUrl?: string; accentColor?: string };
+  settings: {
+    paymentMethods: PaymentMethod[];
+    locale: Locale;
+    returnUrl?: string;
+    cancelUrl?: string;
+    callbackUrl?: string;
+    smsSender?: string;
+    smsTemplate?: string;
+  };
+  createdAt: Timestamp;
+}
+
+export interface ApiKeyDoc {
+  merchantId: string;
+  mode: Mode;
+  prefix: string;
+  name: string;
+  createdAt: Timestamp;
+  revokedAt: Timestamp | null;
+  lastUsedAt: Timestamp | null;
+}
+
+export type TransactionProvider = 'stripe' | 'strex' | 'sandbox';
+
+export interface InvoiceTransactionSummary {
+  id: string;
+  method: PaymentMethod;
+  provider: TransactionProvider;
+  status: TransactionStatus;
+}
+
+export interface InvoiceDoc {
+  id: string;
+  merchantId: string;
+  merchantName: string;
+  mode: Mode;
+  status: InvoiceStatus;
+  amount: number;
+  currency: string;
+  description: string;
+  payer: { phone: string; name?: string; locale?: Locale };
+  locale: Locale;
+  paymentMethods: PaymentMethod[];
+  reference: string | null;
+  metadata: Record<string, string>;
+  returnUrl: string | null;
+  cancelUrl: string | null;
+  callbackUrl: string | null;
+  payToken: string;
+  payUrl: string;
+  sms: {
+    status: SmsStatus;
+    text: string;
+    sender: string | null;
+    segments: number;
+    encoding: SmsEncoding;
+    messageId: string | null;
+    sentAt: Timestamp | null;
+    deliveredAt: Timestamp | null;
+    failureCode: string | null;
+  };
+  transaction: InvoiceTransactionSummary | null;
+  amountRefunded: number;
+  callbackSequence: number;
+  expiresAt: Timestamp;
+  sendAt: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  openedAt: Timestamp | null;
+  paidAt: Timestamp | null;
+  cancelledAt: Timestamp | null;
+}
+
+export interface TransactionDoc {
+  id: string;
+  merchantId: string;
+  invoiceId: string;
+  mode: Mode;
+  method: PaymentMethod;
+  provider: TransactionProvider;
+  status: TransactionStatus;
+  amount: number;
+  currency: string;
+  failureCode: string | null;
+  failureMessage: string | null;
+  /** Where the payer completes a card payment (the PSP's hosted page). */
+  redirectUrl: string | null;
+  providerSessionId: string | null;
+  providerSessionExpiresAt: Timestamp | null;
+  providerPaymentId: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  succeededAt: Timestamp | null;
+}
+
+export type SmsKind = 'invoice' | 'pin' | 'receipt';
+
+export interface SmsMessageDoc {
+  id: string;
+  merchantId: string;
+  invoiceId: string | null;
+  kind: SmsKind;
+  to: string;
+  body: string;
+  sender: string | null;
+  status: SmsStatus | 'sending';
+  provider: string | null;
+  providerMessageId: string | null;
+  segments: number;
+  encoding: SmsEncoding;
+  sendAt: Timestamp | null;
+  failureCode: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export const CALLBACK_TYPES = [
+  'invoice.created',
+  'invoice.sms.sent',
+  'invoice.sms.delivered',
+  'invoice.sms.failed',
+  'invoice.opened',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'invoice.expired',
+  'invoice.cancelled',
+  'invoice.refunded',
+] as const;
+export type CallbackType = (typeof CALLBACK_TYPES)[number];
+
+/** Timeline entries: every callback type, plus steps a merchant wants to see that send no callback. */
+export type TimelineType = CallbackType | 'invoice.scheduled' | 'invoice.payment_started' | 'invoice.sms.queued';

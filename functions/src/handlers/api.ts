@@ -1,0 +1,30 @@
+import { onRequest } from 'firebase-functions/v2/https';
+import { logger } from 'firebase-functions';
+import { REGION } from '../region';
+import { getServices } from '../services';
+import { apiRouter } from '../http/routes';
+import { toProblem } from '../http/problem';
+import type { ApiRequest } from '../http/request';
+
+const API_BASE = '/api/v1';
+
+/** `/api/v1/**` through Hosting: parse, route, answer JSON or problem+json. */
+export const api = onRequest({ region: REGION, cors: false, memory: '256MiB', concurrency: 80 }, async (req, res) => {
+  const path = req.path.startsWith(API_BASE) ? req.path.slice(API_BASE.length) || '/' : req.path;
+  const request: ApiRequest = {
+    method: req.method,
+    path,
+    query: Object.fromEntries(Object.entries(req.query).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    headers: req.headers as Record<string, string | undefined>,
+    rawBody: req.rawBody ?? Buffer.alloc(0),
+  };
+  try {
+    const response = await apiRouter.handle(request, getServices());
+    res.status(response.status).set(response.headers ?? {});
+    res.type('application/json').send(JSON.stringify(response.body));
+  } catch (error) {
+    const problem = toProblem(error);
+    if (problem.status >= 500) logger.error('API error', { path, method: req.method, error: (error as Error).stack ?? String(error) });
+    res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.body));
+  }
+});

@@ -1,0 +1,76 @@
+import { DomainError, type DomainErrorCode } from '../domain/errors';
+
+const STATUS: Record<DomainErrorCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  card_declined: 402,
+  forbidden: 403,
+  not_found: 404,
+  invalid_state: 409,
+  idempotency_conflict: 409,
+  rate_limited: 429,
+  provider_error: 502,
+};
+
+const TITLE: Record<DomainErrorCode, string> = {
+  invalid_request: 'Invalid request',
+  unauthorized: 'Unauthorized',
+  card_declined: 'Card declined',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  invalid_state: 'Invalid state',
+  idempotency_conflict: 'Idempotency conflict',
+  rate_limited: 'Too many requests',
+  provider_error: 'Payment or SMS provider error',
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: DomainErrorCode | 'internal_error';
+  errors?: { field: string; message: string }[];
+  [extra: string]: unknown;
+}
+
+export interface ProblemResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Problem;
+}
+
+/** The one place that maps domain error codes to HTTP (RFC 9457 problem details). */
+export function toProblem(error: unknown): ProblemResponse {
+  if (error instanceof DomainError) {
+    const status = STATUS[error.code];
+    const headers: Record<string, string> = {};
+    if (error.options.retryAfterSeconds !== undefined) {
+      headers['Retry-After'] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
+    }
+    return {
+      status,
+      headers,
+      body: {
+        ...error.options.extra,
+        type: `https://docs.smspay.dev/errors/${error.code}`,
+        title: TITLE[error.code],
+        status,
+        detail: error.message,
+        code: error.code,
+        ...(error.options.errors ? { errors: error.options.errors } : {}),
+      },
+    };
+  }
+  return {
+    status: 500,
+    headers: {},
+    body: {
+      type: 'https://docs.smspay.dev/errors/internal_error',
+      title: 'Internal error',
+      status: 500,
+      detail: 'Something went wrong on our side. It has been logged.',
+      code: 'internal_error',
+    },
+  };
+}

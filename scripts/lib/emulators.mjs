@@ -1,0 +1,74 @@
+// Shared by `npm start` and `npm test`: what the Firebase emulators need on this kind of machine.
+import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const firebaseBin = join(root, 'node_modules', '.bin', 'firebase');
+
+const GCLOUD_FIRESTORE_JAR = '/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar';
+
+export function fail(message) {
+  console.error(`\n✖ ${message}\n`);
+  process.exit(1);
+}
+
+/** Installs the workspace's packages when they are missing or older than the lockfile. */
+export function ensureInstalled() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(firebaseBin) && existsSync(marker)) return;
+  console.log('› Installing packages (npm ci)…');
+  const result = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) fail('npm could not install the packages. Check your connection to the npm registry and try again.');
+}
+
+export function ensureJava() {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) {
+    fail('The Firestore emulator needs Java 11 or newer (`java` on PATH). Install a JDK, e.g. `apt-get install -y openjdk-17-jre-headless`.');
+  }
+}
+
+/**
+ * firebase-tools downloads the Firestore emulator on first use, which fails offline. Where the
+ * Google Cloud CLI's jar is installed, point firebase-tools at it through a manifest-only wrapper
+ * jar (the gcloud jar has no Main-Class). Elsewhere the normal download happens.
+ */
+export function firestoreEmulatorEnv() {
+  if (!existsSync(GCLOUD_FIRESTORE_JAR)) return {};
+  const dir = join(root, '.cache', 'firestore-emulator');
+  const wrapper = join(dir, 'wrapper.jar');
+  if (!existsSync(wrapper)) {
+    mkdirSync(dir, { recursive: true });
+    const manifest = join(dir, 'manifest.txt');
+    writeFileSync(
+      manifest,
+      'Main-Class: com.google.cloud.datastore.emulator.firestore.CloudFirestore\n' +
+        `Class-Path: file:${GCLOUD_FIRESTORE_JAR}\n`,
+    );
+    execFileSync('jar', ['cfm', wrapper, manifest]);
+    rmSync(manifest);
+  }
+  return { FIRESTORE_EMULATOR_BINARY_PATH: wrapper };
+}
+
+/** The environment every emulator run gets: never ask a cloud metadata server anything. */
+export function emulatorEnv() {
+  return {
+    ...process.env,
+    METADATA_SERVER_DETECTION: 'none',
+    FIREBASE_CLI_DISABLE_UPDATE_CHECK: 'true',
+    FIREBASE_CLI_EXPERIMENTS: process.env.FIREBASE_CLI_EXPERIMENTS ?? '',
+    NO_UPDATE_NOTIFIER: '1',
+    ...firestoreEmulatorEnv(),
+  };
+}
+
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.status !== 0) fail(`\`${command} ${args.join(' ')}\` failed (exit ${result.status}).`);
+}
+
+export const EMULATORS = 'firestore,auth,functions,tasks,hosting';

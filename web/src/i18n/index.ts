@@ -1,0 +1,87 @@
+import { ref } from 'vue';
+import { en, type MessageKey, type Messages } from './en';
+import { nb } from './nb';
+
+export type Locale = 'en' | 'nb';
+export type { MessageKey, Messages };
+export type Params = Readonly<Record<string, string | number>>;
+
+export const LOCALES: readonly Locale[] = ['en', 'nb'];
+const catalogs: Readonly<Record<Locale, Messages>> = { en, nb };
+const STORAGE_KEY = 'smspay.locale';
+
+/** Maps a BCP 47 tag ("nb-NO", "no", "nn", "en-US") to a supported locale, or null. */
+export function resolveLocale(tag: string | null | undefined): Locale | null {
+  if (!tag) return null;
+  const lang = tag.toLowerCase().split(/[-_]/)[0];
+  if (lang === 'nb' || lang === 'no' || lang === 'nn') return 'nb';
+  if (lang === 'en') return 'en';
+  return null;
+}
+
+function storedChoice(): Locale | null {
+  try {
+    return resolveLocale(globalThis.localStorage?.getItem(STORAGE_KEY));
+  } catch {
+    return null;
+  }
+}
+
+function deviceLocale(): Locale | null {
+  if (typeof navigator === 'undefined') return null;
+  const tags = navigator.languages?.length ? navigator.languages : [navigator.language];
+  for (const tag of tags) {
+    const found = resolveLocale(tag);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** The active locale. Reactive: `t()` called in a template re-renders when it changes. */
+export const locale = ref<Locale>(storedChoice() ?? deviceLocale() ?? 'en');
+
+/** The Intl locale used for numbers and dates. */
+export function intlLocale(l: Locale = locale.value): string {
+  return l === 'nb' ? 'nb-NO' : 'en-GB';
+}
+
+export function setLocale(next: Locale, remember = false): void {
+  locale.value = next;
+  if (typeof document !== 'undefined') document.documentElement.lang = next;
+  if (remember) {
+    try {
+      globalThis.localStorage?.setItem(STORAGE_KEY, next);
+    } catch {
+      /* private mode: not remembered */
+    }
+  }
+}
+
+/**
+ * The invoice's payer locale is a hint from the merchant. The payer's own choice and the
+ * device's language win, since they say what the reader reads; the hint decides otherwise.
+ */
+export function applyLocaleHint(tag: string | null | undefined): void {
+  if (storedChoice() || deviceLocale()) return;
+  const hinted = resolveLocale(tag);
+  if (hinted) setLocale(hinted);
+}
+
+export function interpolate(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : match,
+  );
+}
+
+/** Translates `key` in the active locale (falls back to English), filling `{name}` params. */
+export function t(key: MessageKey, params?: Params): string {
+  return interpolate(catalogs[locale.value][key] ?? en[key], params);
+}
+
+/** Same as `t` but for a key computed at run time; unknown keys come back as `fallback`. */
+export function tMaybe(key: string, fallback: string, params?: Params): string {
+  const catalog = catalogs[locale.value] as Readonly<Record<string, string>>;
+  const template = catalog[key] ?? (en as Readonly<Record<string, string>>)[key];
+  return template === undefined ? fallback : interpolate(template, params);
+}

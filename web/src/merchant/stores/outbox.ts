@@ -1,0 +1,37 @@
+import { defineStore } from 'pinia';
+import { collection, limit, orderBy, query, where } from 'firebase/firestore';
+import { firebase } from '../firebase';
+import { asyncState } from '../../lib/state';
+import { streamQuery, type Unsubscribe } from '../live';
+import { smsMessageConverter, type SmsMessageDoc } from '../types';
+
+/** The merchant's latest 100 SMS messages (the Outbox), live. */
+export const useOutboxStore = defineStore('merchantOutbox', () => {
+  const list = asyncState<SmsMessageDoc[], string>();
+  let stop: Unsubscribe | null = null;
+  let current: string | null = null;
+
+  function subscribe(merchantId: string): void {
+    if (current === merchantId && stop) return;
+    unsubscribe();
+    current = merchantId;
+    const { db } = firebase();
+    stop = streamQuery(
+      list,
+      query(
+        collection(db, 'smsMessages').withConverter(smsMessageConverter),
+        where('merchantId', '==', merchantId),
+        orderBy('createdAt', 'desc'),
+        limit(100),
+      ),
+    );
+  }
+
+  function unsubscribe(): void {
+    stop?.();
+    stop = null;
+    current = null;
+  }
+
+  return { list, subscribe, unsubscribe };
+});

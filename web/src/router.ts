@@ -1,0 +1,38 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+
+/**
+ * Every route is a lazy chunk. Payer routes (/pay, /sandbox) pull in no Firebase code; the
+ * merchant dashboard (/merchant/**) lives in src/merchant and builds to `merchant-*` chunks.
+ */
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+  { path: '/pay/:token', name: 'pay', component: () => import('./views/PayView.vue'), props: true },
+  { path: '/pay/:token/receipt', name: 'receipt', component: () => import('./views/ReceiptView.vue'), props: true },
+  {
+    path: '/sandbox/checkout/:sessionId',
+    name: 'sandbox-checkout',
+    component: () => import('./views/SandboxCheckoutView.vue'),
+    props: true,
+  },
+  {
+    path: '/merchant',
+    component: () => import('./merchant/MerchantLayout.vue'),
+    children: [
+      { path: '', name: 'merchant-invoices', component: () => import('./merchant/views/InvoicesView.vue') },
+      { path: 'outbox', name: 'merchant-outbox', component: () => import('./merchant/views/OutboxView.vue') },
+      {
+        path: 'invoices/:id',
+        name: 'merchant-invoice',
+        component: () => import('./merchant/views/InvoiceDetailView.vue'),
+        props: true,
+      },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/HomeView.vue'), props: { notFound: true } },
+];
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+});

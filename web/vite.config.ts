@@ -1,0 +1,114 @@
+import { defineConfig } from 'vite';
+import vue from '@vitejs/plugin-vue';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * Merchant dashboard code (src/merchant/**) and the Firebase SDK it uses are only ever reached
+ * through dynamic imports from /merchant routes. Their chunks are named `merchant-*` so the
+ * service worker does not precache them (they are cached at run time instead), and so the
+ * payer bundle budget (scripts/bench-payer.mjs) can see at a glance that none of them leak.
+ */
+const FIREBASE = /[\\/]node_modules[\\/](?:@firebase|firebase|idb|tslib)[\\/]/;
+const MERCHANT_SRC = /[\\/]src[\\/]merchant[\\/]/;
+const PAYER_SHARED = /[\\/]src[\\/](?:components|lib|stores)[\\/]|[\\/]src[\\/]i18n[\\/]format\.ts|[\\/]public[\\/]icons[\\/]|^\/icons\//;
+const isMerchantModule = (id: string) => MERCHANT_SRC.test(id) || FIREBASE.test(id);
+
+const API_TARGET = 'http://127.0.0.1:5000';
+
+export default defineConfig({
+  plugins: [
+    vue({ features: { optionsAPI: false, prodDevtools: false } }),
+    VitePWA({
+      registerType: 'autoUpdate',
+      strategies: 'generateSW',
+      injectRegister: 'inline',
+      includeAssets: ['icons/*.svg', 'icons/*.png'],
+      manifest: {
+        name: 'SMS Pay',
+        short_name: 'SMS Pay',
+        description: 'Pay payment requests sent to you by SMS.',
+        lang: 'en',
+        theme_color: '#1d4ed8',
+        background_color: '#f8fafc',
+        display: 'standalone',
+        start_url: '/',
+        scope: '/',
+        icons: [
+          { src: '/icons/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globIgnores: ['**/merchant-*'],
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/webhooks\//, /^\/__\//],
+        cleanupOutdatedCaches: true,
+        runtimeCaching: [
+          {
+            // Payer views: network first, so a receipt already seen still shows offline.
+            urlPattern: ({ url }) => url.pathname.startsWith('/api/v1/pay/'),
+            method: 'GET',
+            handler: 'NetworkFirst',
+            options: {
+              cacheName: 'pay-api',
+              networkTimeoutSeconds: 6,
+              expiration: { maxEntries: 50, maxAgeSeconds: 60 * 60 * 24 * 30 },
+              cacheableResponse: { statuses: [200] },
+            },
+          },
+          {
+            // Merchant dashboard chunks: not precached, cached once loaded (hashed names).
+            urlPattern: /\/assets\/merchant-[^/]+\.(?:js|css)$/,
+            method: 'GET',
+            handler: 'CacheFirst',
+            options: {
+              cacheName: 'merchant-chunks',
+              expiration: { maxEntries: 80, maxAgeSeconds: 60 * 60 * 24 * 30 },
+              cacheableResponse: { statuses: [200] },
+            },
+          },
+        ],
+      },
+    }),
+  ],
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: API_TARGET, changeOrigin: false },
+      '/webhooks': { target: API_TARGET, changeOrigin: false },
+    },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    manifest: true,
+    target: 'es2020',
+    rollupOptions: {
+      output: {
+        manualChunks(id) {
+          if (FIREBASE.test(id)) return 'merchant-firebase';
+          // Small modules shared by payer views: one request instead of many.
+          if (PAYER_SHARED.test(id)) return 'shared';
+          return undefined;
+        },
+        chunkFileNames(chunk) {
+          if (chunk.name.startsWith('merchant-')) return 'assets/[name]-[hash].js';
+          const ids = chunk.moduleIds.filter((id) => !id.startsWith('\0'));
+          if (ids.length > 0 && ids.every(isMerchantModule)) return 'assets/merchant-[name]-[hash].js';
+          return 'assets/[name]-[hash].js';
+        },
+        assetFileNames(asset) {
+          const origins = asset.originalFileNames ?? [];
+          const name = asset.names?.[0] ?? '';
+          if (!name.startsWith('merchant-') && origins.length > 0 && origins.every((f) => MERCHANT_SRC.test(`/${f}`))) {
+            return 'assets/merchant-[name]-[hash][extname]';
+          }
+          return 'assets/[name]-[hash][extname]';
+        },
+      },
+    },
+  },
+});
