@@ -22,7 +22,7 @@ export default defineConfig({
       registerType: 'autoUpdate',
       strategies: 'generateSW',
       injectRegister: 'inline',
-      includeAssets: ['icons/*.svg', 'icons/*.png'],
+      includeManifestIcons: false,
       manifest: {
         name: 'SMS Pay',
         short_name: 'SMS Pay',
@@ -41,7 +41,7 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,svg,png}'],
         globIgnores: ['**/merchant-*'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/webhooks\//, /^\/__\//],

@@ -37,7 +37,8 @@ describe('money', () => {
   });
 
   it('formats zero-decimal currencies', () => {
-    expect(plain(formatMoney(1500, 'JPY', 'en'))).toBe('JPY 1,500');
+    expect(plain(formatMoney(1500, 'JPY', 'en'))).toBe('JP¥1,500');
+    expect(plain(formatMoney(1500, 'JPY', 'nb'))).toBe('1 500 JPY');
   });
 });
 

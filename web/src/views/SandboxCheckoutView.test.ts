@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import SandboxCheckoutView from './SandboxCheckoutView.vue';
+import { mockFetch, on, setup } from '../testing/harness';
+
+const ID = 'cs_test_1';
+const BASE = `/api/v1/sandbox/checkout/${ID}`;
+const SESSION = {
+  id: ID,
+  status: 'open',
+  amount: 125000,
+  currency: 'NOK',
+  description: 'Garden furniture',
+  merchantName: 'Demo Shop',
+  successUrl: '/pay/tok/receipt',
+  cancelUrl: '/pay/tok',
+};
+
+afterEach(() => vi.unstubAllGlobals());
+
+async function render() {
+  const { router, pinia } = await setup(`/sandbox/checkout/${ID}`);
+  const wrapper = mount(SandboxCheckoutView, { props: { sessionId: ID }, global: { plugins: [pinia, router] } });
+  await flushPromises();
+  return wrapper;
+}
+
+describe('SandboxCheckoutView', () => {
+  it('says no money moves, shows a declined card in an alert and stays, then pays', async () => {
+    let declined = true;
+    const calls = mockFetch(
+      on('GET', BASE, { body: SESSION }),
+      on('POST', `${BASE}/pay`, () =>
+        declined
+          ? { status: 402, body: { status: 402, code: 'card_declined', detail: 'Your card was declined.' } }
+          : { body: { status: 'succeeded', redirectUrl: '/pay/tok/receipt' } },
+      ),
+    );
+    const assign = vi.fn();
+    vi.stubGlobal('location', { ...window.location, assign });
+    const wrapper = await render();
+    expect(wrapper.text()).toContain('Sandbox — no money moves');
+    expect(wrapper.find('label[for="card-number"]').text()).toBe('Card number');
+    const input = wrapper.find('input#card-number');
+    expect(input.attributes('autocomplete')).toBe('cc-number');
+
+    await input.setValue('4000 0000 0000 0002');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').text()).toBe('Your card was declined.');
+    expect(assign).not.toHaveBeenCalled();
+    expect(calls.at(-1)?.body).toEqual({ cardNumber: '4000000000000002' });
+
+    declined = false;
+    await wrapper.find('input#card-number').setValue('4242 4242 4242 4242');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(assign).toHaveBeenCalledWith('/pay/tok/receipt');
+  });
+
+  it('cancels back to the cancel URL', async () => {
+    mockFetch(on('GET', BASE, { body: SESSION }));
+    const assign = vi.fn();
+    vi.stubGlobal('location', { ...window.location, assign });
+    const wrapper = await render();
+    const cancel = wrapper.findAll('button').find((b) => b.text() === 'Cancel');
+    await cancel!.trigger('click');
+    expect(assign).toHaveBeenCalledWith('/pay/tok');
+    expect(wrapper.findAll('button').some((b) => b.text() === 'Pay')).toBe(true);
+  });
+});
