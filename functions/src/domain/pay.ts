@@ -69,6 +69,7 @@ export async function viewPayment(db: Firestore, token: string, loadMerchant: (i
       amountRefunded: invoice.amountRefunded,
       currency: invoice.currency,
       description: invoice.description,
+      reference: invoice.reference,
       phoneMasked: maskPhone(invoice.payer.phone),
       paymentMethods: invoice.paymentMethods,
       locale: invoice.locale,

@@ -1,7 +1,7 @@
 /**
- * The payer's public view of an invoice: GET /api/v1/pay/{token}.
- * `normalizePayView` accepts the documented shape and a few tolerant aliases, so the page keeps
- * working while the API grows (e.g. `merchant.name` or `merchantName`).
+ * The payer's public view of an invoice, as `GET /api/v1/pay/{token}` answers:
+ * `{ invoice: {…}, merchant: { name, logoUrl, accentColor }, transaction, returnUrl, cancelUrl, sandbox }`.
+ * Colours and URLs are checked again here because they end up in CSS and links.
  */
 export type InvoiceStatus =
   | 'scheduled'
@@ -42,6 +42,7 @@ export interface Transaction {
 }
 
 export interface PayView {
+  id: string;
   status: InvoiceStatus | string;
   amount: number;
   currency: string;
@@ -54,9 +55,11 @@ export interface PayView {
   locale: string | null;
   paymentMethods: PaymentMethod[];
   returnUrl: string | null;
+  cancelUrl: string | null;
   expiresAt: string | null;
   paidAt: string | null;
   transaction: Transaction | null;
+  sandbox: { card: boolean; phone: boolean };
 }
 
 export const FINAL_STATUSES: readonly string[] = ['paid', 'refunded', 'partially_refunded', 'expired', 'cancelled'];
@@ -87,26 +90,29 @@ function safeUrl(value: unknown, protocols: readonly string[] = ['https:', 'http
 
 export function normalizePayView(raw: unknown): PayView {
   const r = obj(raw) ?? {};
+  const invoice = obj(r.invoice) ?? {};
   const merchant = obj(r.merchant) ?? {};
-  const branding = obj(merchant.branding) ?? obj(r.branding) ?? {};
-  const payer = obj(r.payer) ?? {};
-  const txn = obj(r.transaction) ?? obj(r.latestTransaction);
-  const methodsRaw = Array.isArray(r.paymentMethods) ? r.paymentMethods : Array.isArray(r.methods) ? r.methods : [];
+  const sandbox = obj(r.sandbox) ?? {};
+  const txn = obj(r.transaction);
+  const methods = Array.isArray(invoice.paymentMethods) ? invoice.paymentMethods : [];
   return {
-    status: str(r.status) ?? 'opened',
-    amount: typeof r.amount === 'number' ? r.amount : 0,
-    currency: str(r.currency) ?? 'NOK',
-    description: str(r.description) ?? '',
-    reference: str(r.reference),
-    merchantName: str(merchant.name) ?? str(r.merchantName) ?? '',
-    logoUrl: safeUrl(merchant.logoUrl ?? branding.logoUrl ?? r.logoUrl),
-    accentColor: safeColor(merchant.accentColor ?? branding.accentColor ?? merchant.brandColor ?? r.accentColor),
-    phone: str(payer.phone) ?? str(r.phone) ?? str(r.maskedPhone),
-    locale: str(payer.locale) ?? str(r.locale),
-    paymentMethods: methodsRaw.filter((m): m is PaymentMethod => m === 'card' || m === 'phone'),
+    id: str(invoice.id) ?? '',
+    status: str(invoice.status) ?? 'opened',
+    amount: typeof invoice.amount === 'number' ? invoice.amount : 0,
+    currency: str(invoice.currency) ?? 'NOK',
+    description: str(invoice.description) ?? '',
+    reference: str(invoice.reference),
+    merchantName: str(merchant.name) ?? '',
+    logoUrl: safeUrl(merchant.logoUrl),
+    accentColor: safeColor(merchant.accentColor),
+    phone: str(invoice.phoneMasked),
+    locale: str(invoice.locale),
+    paymentMethods: methods.filter((m): m is PaymentMethod => m === 'card' || m === 'phone'),
     returnUrl: safeUrl(r.returnUrl),
-    expiresAt: str(r.expiresAt),
-    paidAt: str(r.paidAt),
+    cancelUrl: safeUrl(r.cancelUrl),
+    expiresAt: str(invoice.expiresAt),
+    paidAt: str(invoice.paidAt),
     transaction: txn && str(txn.id) ? (txn as unknown as Transaction) : null,
+    sandbox: { card: sandbox.card === true, phone: sandbox.phone === true },
   };
 }

@@ -54,18 +54,32 @@ export async function setup(path: string): Promise<{ router: Router; pinia: Retu
   return { router, pinia };
 }
 
+const TOP_LEVEL = new Set(['merchant', 'transaction', 'returnUrl', 'cancelUrl', 'sandbox']);
+
+/** A `GET /api/v1/pay/{token}` body; overrides go to the invoice unless they are top-level fields. */
 export function payView(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const top = Object.fromEntries(Object.entries(overrides).filter(([key]) => TOP_LEVEL.has(key)));
+  const invoice = Object.fromEntries(Object.entries(overrides).filter(([key]) => !TOP_LEVEL.has(key)));
   return {
-    status: 'opened',
-    amount: 125000,
-    currency: 'NOK',
-    description: 'Invoice 1042: garden furniture',
-    reference: 'INV-1042',
+    invoice: {
+      id: 'inv_1',
+      status: 'opened',
+      amount: 125000,
+      currency: 'NOK',
+      description: 'Invoice 1042: garden furniture',
+      reference: 'INV-1042',
+      phoneMasked: '+47 ••• •• 123',
+      locale: 'en',
+      paymentMethods: ['card', 'phone'],
+      expiresAt: '2026-12-02T12:00:00Z',
+      paidAt: null,
+      ...invoice,
+    },
     merchant: { name: 'Demo Shop', logoUrl: null, accentColor: '#0f766e' },
-    payer: { phone: '+47 ••• •• 123', locale: null },
-    paymentMethods: ['card', 'phone'],
-    expiresAt: '2026-12-02T12:00:00Z',
     transaction: null,
-    ...overrides,
+    returnUrl: null,
+    cancelUrl: null,
+    sandbox: { card: true, phone: true },
+    ...top,
   };
 }
