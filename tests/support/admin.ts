@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { initializeApp, getApps, type App } from 'firebase-admin/app';
-import { getFirestore, Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type Query, type QuerySnapshot } from 'firebase-admin/firestore';
+import { getFirestore, Query, Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type QuerySnapshot } from 'firebase-admin/firestore';
 import { getAuth } from 'firebase-admin/auth';
 import { PROJECT_ID } from './env';
 
@@ -61,21 +61,23 @@ export async function createMerchant(options: { callbackUrl?: string; role?: 'ow
  * Resolves with the first snapshot for which `predicate` holds, listening rather than polling,
  * so tests wait exactly as long as the system takes.
  */
-export function waitForSnapshot<T extends DocumentSnapshot | QuerySnapshot>(
+export function waitForSnapshot(target: DocumentReference, predicate: (snapshot: DocumentSnapshot) => boolean, timeoutMs?: number): Promise<DocumentSnapshot>;
+export function waitForSnapshot(target: Query, predicate: (snapshot: QuerySnapshot) => boolean, timeoutMs?: number): Promise<QuerySnapshot>;
+export function waitForSnapshot(
   target: DocumentReference | Query,
-  predicate: (snapshot: T) => boolean,
+  predicate: (snapshot: never) => boolean,
   timeoutMs = 20_000,
-): Promise<T> {
+): Promise<DocumentSnapshot | QuerySnapshot> {
   return new Promise((resolve, reject) => {
-    let last: T | undefined;
+    let last: DocumentSnapshot | QuerySnapshot | undefined;
     const timer = setTimeout(() => {
       unsubscribe();
-      const shown = last && 'data' in last && typeof last.data === 'function' ? JSON.stringify((last as DocumentSnapshot).data()) : `${(last as QuerySnapshot | undefined)?.size ?? 0} docs`;
+      const shown = last && 'exists' in last ? JSON.stringify(last.data()) : `${last?.size ?? 0} docs`;
       reject(new Error(`waitForSnapshot timed out after ${timeoutMs} ms; last: ${shown}`));
     }, timeoutMs);
-    const onNext = (snapshot: T) => {
+    const onNext = (snapshot: DocumentSnapshot | QuerySnapshot) => {
       last = snapshot;
-      if (predicate(snapshot)) {
+      if ((predicate as (s: DocumentSnapshot | QuerySnapshot) => boolean)(snapshot)) {
         clearTimeout(timer);
         unsubscribe();
         resolve(snapshot);
@@ -85,8 +87,8 @@ export function waitForSnapshot<T extends DocumentSnapshot | QuerySnapshot>(
       clearTimeout(timer);
       reject(error);
     };
-    const listen = target.onSnapshot.bind(target) as (next: (s: T) => void, error: (e: Error) => void) => () => void;
-    const unsubscribe = listen(onNext, onError);
+    const unsubscribe =
+      target instanceof Query ? target.onSnapshot(onNext, onError) : (target as DocumentReference).onSnapshot(onNext, onError);
   });
 }
 

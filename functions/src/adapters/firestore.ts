@@ -1,21 +1,21 @@
-import { getApps, initializeApp, type App } from 'firebase-admin/app';
+import { initializeApp, type App } from 'firebase-admin/app';
 import { getFirestore, type Firestore } from 'firebase-admin/firestore';
 import { isEmulator } from '../params';
 
 let app: App | undefined;
 
 /**
- * The Admin app, created on first use. On the emulators it is given a service account id so
- * that task enqueueing never asks the cloud metadata server who we are.
+ * Our own named Admin app, created on first use. It is not the default app because
+ * firebase-functions initialises that one itself (for trigger snapshots) without our options.
+ * On the emulators it carries a service account id so that task enqueueing never asks the
+ * cloud metadata server who we are.
  */
 export function adminApp(): App {
   if (app) return app;
-  const existing = getApps()[0];
-  if (existing) return (app = existing);
   const projectId = process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
   app = isEmulator()
-    ? initializeApp({ projectId, serviceAccountId: `emulator@${projectId}.iam.gserviceaccount.com` })
-    : initializeApp();
+    ? initializeApp({ projectId, serviceAccountId: `emulator@${projectId}.iam.gserviceaccount.com` }, 'smspay')
+    : initializeApp(undefined, 'smspay');
   return app;
 }
 

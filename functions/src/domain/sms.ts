@@ -35,11 +35,15 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
 
   try {
     const sent = await sender.send({ messageId, to: claimed.to, body: claimed.body, sender: claimed.sender });
-    await db.runTransaction(async (tx) => {
-      const snap = await tx.get(messageRef(db, messageId));
-      tx.update(snap.ref, { provider: sent.provider, providerMessageId: sent.providerMessageId, updatedAt: Timestamp.now() });
+    const early = await db.runTransaction(async (tx) => {
+      const earlyRef = earlyReceiptRef(db, sent.provider, sent.providerMessageId);
+      const earlySnap = await tx.get(earlyRef);
+      tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, updatedAt: Timestamp.now() });
+      if (earlySnap.exists) tx.delete(earlyRef);
+      return earlySnap.data() as { status: SmsStatus; failureCode: string | null } | undefined;
     });
     await recordSmsStatus(db, { messageId, status: 'sent' });
+    if (early) await recordSmsStatus(db, { messageId, status: early.status, failureCode: early.failureCode ?? undefined });
     return 'sent';
   } catch (error) {
     if (!(error instanceof PermanentSmsError)) throw error;
@@ -48,6 +52,13 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
     return 'failed';
   }
 }
+
+/**
+ * Providers can report on a message before their send call has returned its id to us. Such a
+ * receipt is parked here under the provider's id and applied as soon as we learn which message it is.
+ */
+const earlyReceiptRef = (db: Firestore, provider: string, providerMessageId: string) =>
+  db.collection('smsEarlyReceipts').doc(`${provider}_${providerMessageId}`.replace(/\//g, '_'));
 
 const SMS_TIMELINE: Partial<Record<SmsStatus, { timeline: TimelineType; callback: CallbackType }>> = {
   sent: { timeline: 'invoice.sms.sent', callback: 'invoice.sms.sent' },
@@ -66,19 +77,9 @@ export type SmsStatusReport =
  * outbox's simulated receipt takes this same path). Status moves only forward, so receipts that
  * arrive twice or out of order change nothing.
  */
-export async function recordSmsStatus(db: Firestore, report: SmsStatusReport): Promise<'applied' | 'stale' | 'unknown'> {
-  let ref = 'messageId' in report ? messageRef(db, report.messageId) : null;
-  if (!ref && 'providerMessageId' in report) {
-    const found = await db
-      .collection('smsMessages')
-      .where('provider', '==', report.provider)
-      .where('providerMessageId', '==', report.providerMessageId)
-      .limit(1)
-      .get();
-    ref = found.docs[0]?.ref ?? null;
-  }
-  if (!ref) return 'unknown';
-  const target = ref;
+export async function recordSmsStatus(db: Firestore, report: SmsStatusReport): Promise<'applied' | 'stale' | 'unknown' | 'deferred'> {
+  const target = 'messageId' in report ? messageRef(db, report.messageId) : await findOrPark(db, report);
+  if (!target) return 'deferred';
   return db.runTransaction(async (tx) => {
     const snap = await tx.get(target);
     const message = snap.data() as SmsMessageDoc | undefined;
@@ -113,5 +114,28 @@ export async function recordSmsStatus(db: Firestore, report: SmsStatusReport): P
       now,
     );
     return 'applied';
+  });
+}
+
+/**
+ * The message a provider id belongs to, or null after parking the receipt (keeping the most
+ * advanced status) because no message carries that id yet.
+ */
+async function findOrPark(
+  db: Firestore,
+  report: { provider: string; providerMessageId: string; status: SmsStatus; failureCode?: string },
+): Promise<FirebaseFirestore.DocumentReference | null> {
+  const ref = earlyReceiptRef(db, report.provider, report.providerMessageId);
+  return db.runTransaction(async (tx) => {
+    const matches = await tx.get(
+      db.collection('smsMessages').where('provider', '==', report.provider).where('providerMessageId', '==', report.providerMessageId).limit(1),
+    );
+    if (!matches.empty) return matches.docs[0]!.ref;
+    const parked = await tx.get(ref);
+    const current = parked.get('status') as SmsStatus | undefined;
+    if (!current || canMoveSms(current, report.status)) {
+      tx.set(ref, { status: report.status, failureCode: report.failureCode ?? null, at: Timestamp.now() });
+    }
+    return null;
   });
 }

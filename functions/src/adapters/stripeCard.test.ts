@@ -1,0 +1,435 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../domain/errors';
+import type { CheckoutRequest } from './cardProvider';
+import { stripeCardProvider, type StripeCardProvider } from './stripeCard';
+
+const SECRET_KEY = 'sk_test_fake_123';
+const WEBHOOK_SECRET = 'whsec_test_fake_456';
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  /** The form body flattened to Stripe's wire keys, e.g. `line_items[0][price_data][unit_amount]`. */
+  form: Record<string, string>;
+}
+
+interface StoredResponse {
+  rawBody: string;
+  status: number;
+  body: unknown;
+}
+
+/** What a request gets instead of normal handling; queued faults apply to the next requests in turn. */
+type Fault = { kind: 'reset_after_processing' } | { kind: 'error'; status: number; body: unknown };
+
+/**
+ * A stand-in for api.stripe.com following its documented contract: form-encoded requests, Bearer
+ * auth, JSON objects back, `{ error: { type, message, code } }` on failure, and idempotency keys
+ * whose first response is stored and replayed (a reused key with other parameters is rejected).
+ */
+class FakeStripe {
+  readonly requests: RecordedRequest[] = [];
+  readonly sessions = new Map<string, Record<string, unknown>>();
+  private readonly idempotent = new Map<string, StoredResponse>();
+  private readonly faults: Fault[] = [];
+  private sequence = 0;
+  private server: Server | undefined;
+
+  async start(): Promise<number> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.sessions.clear();
+    this.idempotent.clear();
+    this.faults.length = 0;
+  }
+
+  failNextRequests(...faults: Fault[]): void {
+    this.faults.push(...faults);
+  }
+
+  requestsTo(method: string, path: string): RecordedRequest[] {
+    return this.requests.filter((request) => request.method === method && request.path === path);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let rawBody = '';
+    for await (const chunk of req) rawBody += String(chunk);
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    this.requests.push({ method, path, headers: req.headers, form: Object.fromEntries(new URLSearchParams(rawBody)) });
+
+    const fault = this.faults.shift();
+    if (fault?.kind === 'error') return this.send(res, fault.status, fault.body);
+
+    if (req.headers.authorization !== `Bearer ${SECRET_KEY}`) {
+      return this.send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
+    }
+    const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+    const stored = idempotencyKey ? this.idempotent.get(idempotencyKey) : undefined;
+    if (stored && stored.rawBody !== rawBody) {
+      return this.send(res, 400, {
+        error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters.' },
+      });
+    }
+    const response = stored ?? { rawBody, ...this.route(method, path, Object.fromEntries(new URLSearchParams(rawBody))) };
+    if (idempotencyKey && method === 'POST') this.idempotent.set(idempotencyKey, response);
+
+    // Stripe acted on the request, but the answer is lost on the way back.
+    if (fault?.kind === 'reset_after_processing') return void req.socket.destroy();
+    if (stored) res.setHeader('Idempotent-Replayed', 'true');
+    this.send(res, response.status, response.body);
+  }
+
+  private route(method: string, path: string, form: Record<string, string>): { status: number; body: unknown } {
+    const expireMatch = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(path);
+    const sessionMatch = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
+    if (method === 'POST' && path === '/v1/checkout/sessions') {
+      const id = `cs_test_${++this.sequence}`;
+      const session = {
+        id,
+        object: 'checkout.session',
+        mode: form.mode,
+        url: `https://checkout.stripe.com/c/pay/${id}`,
+        expires_at: Number(form.expires_at),
+        status: 'open',
+        payment_status: 'unpaid',
+        payment_intent: null,
+        client_reference_id: form.client_reference_id ?? null,
+        metadata: { transactionId: form['metadata[transactionId]'] },
+      };
+      this.sessions.set(id, session);
+      return { status: 200, body: session };
+    }
+    if (method === 'POST' && expireMatch) {
+      const session = this.sessions.get(expireMatch[1]!);
+      if (!session) return missing(expireMatch[1]!);
+      if (session.status !== 'open') {
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              message: `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of \`${String(session.status)}\`.`,
+            },
+          },
+        };
+      }
+      session.status = 'expired';
+      return { status: 200, body: session };
+    }
+    if (method === 'GET' && sessionMatch) {
+      const session = this.sessions.get(sessionMatch[1]!);
+      return session ? { status: 200, body: session } : missing(sessionMatch[1]!);
+    }
+    if (method === 'POST' && path === '/v1/refunds') {
+      return {
+        status: 200,
+        body: { id: `re_test_${++this.sequence}`, object: 'refund', amount: Number(form.amount), payment_intent: form.payment_intent, status: 'succeeded' },
+      };
+    }
+    return { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}).` } } };
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Request-Id': `req_test_${++this.sequence}` });
+    res.end(JSON.stringify(body));
+  }
+}
+
+const missing = (id: string) => ({
+  status: 404,
+  body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such checkout.session: '${id}'` } },
+});
+
+const fakeStripe = new FakeStripe();
+let provider: StripeCardProvider;
+
+beforeAll(async () => {
+  const port = await fakeStripe.start();
+  provider = stripeCardProvider({
+    secretKey: SECRET_KEY,
+    webhookSecret: WEBHOOK_SECRET,
+    stripeOptions: { host: '127.0.0.1', port, protocol: 'http' },
+  });
+});
+afterAll(() => fakeStripe.stop());
+beforeEach(() => fakeStripe.reset());
+
+const HOUR_MS = 60 * 60 * 1000;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+const checkoutRequest = (overrides: Partial<CheckoutRequest> = {}): CheckoutRequest => ({
+  transactionId: 'txn_abc123',
+  invoiceId: 'inv_def456',
+  merchantId: 'mer_ghi789',
+  merchantName: 'Kafé Bønna',
+  amount: 12950,
+  currency: 'NOK',
+  description: 'Catering, 12 people',
+  successUrl: 'https://pay.example.no/p/tok/return',
+  cancelUrl: 'https://pay.example.no/p/tok',
+  expiresAt: new Date(Date.now() + 2 * HOUR_MS),
+  payerLocale: 'nb',
+  ...overrides,
+});
+
+describe('stripeCardProvider.createCheckout', () => {
+  it('posts the documented Checkout Session fields with an idempotency key per transaction', async () => {
+    const request = checkoutRequest();
+    const session = await provider.createCheckout(request);
+
+    const [call, ...others] = fakeStripe.requestsTo('POST', '/v1/checkout/sessions');
+    expect(others).toHaveLength(0);
+    expect(call!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(call!.headers['idempotency-key']).toBe('checkout-txn_abc123');
+    expect(call!.form).toMatchObject({
+      mode: 'payment',
+      'line_items[0][quantity]': '1',
+      'line_items[0][price_data][currency]': 'nok',
+      'line_items[0][price_data][unit_amount]': '12950',
+      'line_items[0][price_data][product_data][name]': 'Catering, 12 people',
+      client_reference_id: 'txn_abc123',
+      'metadata[invoiceId]': 'inv_def456',
+      'metadata[transactionId]': 'txn_abc123',
+      'metadata[merchantId]': 'mer_ghi789',
+      'payment_intent_data[metadata][invoiceId]': 'inv_def456',
+      'payment_intent_data[metadata][transactionId]': 'txn_abc123',
+      'payment_intent_data[metadata][merchantId]': 'mer_ghi789',
+      'payment_intent_data[description]': 'Catering, 12 people',
+      success_url: 'https://pay.example.no/p/tok/return',
+      cancel_url: 'https://pay.example.no/p/tok',
+      expires_at: String(Math.floor(request.expiresAt.getTime() / 1000)),
+      locale: 'nb',
+    });
+    // Dynamic payment methods: Stripe picks them from the dashboard settings.
+    expect(Object.keys(call!.form).some((key) => key.startsWith('payment_method_types'))).toBe(false);
+
+    const created = fakeStripe.sessions.get(session.sessionId)!;
+    expect(session).toEqual({
+      sessionId: created.id,
+      url: `https://checkout.stripe.com/c/pay/${String(created.id)}`,
+      expiresAt: new Date(Number(created.expires_at) * 1000),
+    });
+  });
+
+  it("lets Stripe choose the page language unless the payer's locale is nb", async () => {
+    await provider.createCheckout(checkoutRequest({ payerLocale: 'en' }));
+    expect(fakeStripe.requestsTo('POST', '/v1/checkout/sessions')[0]!.form.locale).toBe('auto');
+  });
+
+  it("clamps expires_at into Stripe's 30 minutes to 24 hours window", async () => {
+    await provider.createCheckout(checkoutRequest({ transactionId: 'txn_soon', expiresAt: new Date(Date.now() + 60_000) }));
+    await provider.createCheckout(checkoutRequest({ transactionId: 'txn_late', expiresAt: new Date(Date.now() + 48 * HOUR_MS) }));
+    const [soon, late] = fakeStripe.requestsTo('POST', '/v1/checkout/sessions').map((call) => Number(call.form.expires_at));
+    expect(soon! - nowSeconds()).toBeGreaterThanOrEqual(30 * 60);
+    expect(late! - nowSeconds()).toBeLessThanOrEqual(24 * 60 * 60);
+    expect(late! - nowSeconds()).toBeGreaterThan(23 * 60 * 60);
+  });
+
+  it('retries a connection reset with the same Idempotency-Key, so Stripe creates one session', async () => {
+    fakeStripe.failNextRequests({ kind: 'reset_after_processing' });
+    const session = await provider.createCheckout(checkoutRequest());
+
+    const calls = fakeStripe.requestsTo('POST', '/v1/checkout/sessions');
+    expect(calls).toHaveLength(2);
+    expect(calls.map((call) => call.headers['idempotency-key'])).toEqual(['checkout-txn_abc123', 'checkout-txn_abc123']);
+    expect([...fakeStripe.sessions.keys()]).toEqual([session.sessionId]);
+  });
+
+  it('propagates errors Stripe answers with', async () => {
+    fakeStripe.failNextRequests({
+      kind: 'error',
+      status: 400,
+      body: { error: { type: 'invalid_request_error', code: 'amount_too_small', message: 'Amount must be at least 3.00 nok' } },
+    });
+    await expect(provider.createCheckout(checkoutRequest({ amount: 100 }))).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  });
+});
+
+describe('stripeCardProvider.expireCheckout', () => {
+  it('expires an open session', async () => {
+    const { sessionId } = await provider.createCheckout(checkoutRequest());
+    await provider.expireCheckout(sessionId);
+    expect(fakeStripe.requestsTo('POST', `/v1/checkout/sessions/${sessionId}/expire`)).toHaveLength(1);
+    expect(fakeStripe.sessions.get(sessionId)!.status).toBe('expired');
+  });
+
+  it('treats a session that is no longer open as done', async () => {
+    const { sessionId } = await provider.createCheckout(checkoutRequest());
+    fakeStripe.sessions.get(sessionId)!.status = 'complete';
+    await expect(provider.expireCheckout(sessionId)).resolves.toBeUndefined();
+  });
+
+  it('rethrows an unknown session and server errors', async () => {
+    await expect(provider.expireCheckout('cs_test_unknown')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+
+    const { sessionId } = await provider.createCheckout(checkoutRequest());
+    const serverError: Fault = { kind: 'error', status: 500, body: { error: { type: 'api_error', message: 'Something went wrong.' } } };
+    fakeStripe.failNextRequests(serverError, serverError, serverError);
+    await expect(provider.expireCheckout(sessionId)).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+    // The SDK retried the 500 itself (maxNetworkRetries: 2) before giving up.
+    expect(fakeStripe.requestsTo('POST', `/v1/checkout/sessions/${sessionId}/expire`)).toHaveLength(3);
+  });
+});
+
+describe('stripeCardProvider.sessionStatus and refund', () => {
+  it('reads a session back for reconciliation', async () => {
+    const { sessionId } = await provider.createCheckout(checkoutRequest());
+    Object.assign(fakeStripe.sessions.get(sessionId)!, { status: 'complete', payment_status: 'paid', payment_intent: 'pi_test_1' });
+
+    await expect(provider.sessionStatus(sessionId)).resolves.toEqual({ status: 'complete', paymentStatus: 'paid', paymentIntentId: 'pi_test_1' });
+    expect(fakeStripe.requestsTo('GET', `/v1/checkout/sessions/${sessionId}`)).toHaveLength(1);
+  });
+
+  it('refunds part of a payment intent under the caller’s idempotency key', async () => {
+    const refund = await provider.refund('pi_test_1', 5000, 'refund-txn_abc123-1');
+
+    const [call] = fakeStripe.requestsTo('POST', '/v1/refunds');
+    expect(call!.form).toEqual({ payment_intent: 'pi_test_1', amount: '5000' });
+    expect(call!.headers['idempotency-key']).toBe('refund-txn_abc123-1');
+    expect(refund).toEqual({ refundId: expect.stringMatching(/^re_test_/), status: 'succeeded' });
+  });
+});
+
+describe('stripeCardProvider.parseWebhook', () => {
+  const signed = (event: object, options: { secret?: string; timestamp?: number } = {}) => {
+    const payload = JSON.stringify({ object: 'event', api_version: '2026-02-25.clover', ...event });
+    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? WEBHOOK_SECRET, timestamp: options.timestamp });
+    return { body: Buffer.from(payload), header };
+  };
+  const parse = (event: object) => {
+    const { body, header } = signed(event);
+    return provider.parseWebhook(body, header);
+  };
+  const sessionEvent = (type: string, session: Record<string, unknown>) => ({
+    id: 'evt_1',
+    type,
+    data: { object: { id: 'cs_test_1', object: 'checkout.session', metadata: { transactionId: 'txn_abc123' }, ...session } },
+  });
+
+  it('maps a completed, paid session to payment_succeeded', async () => {
+    await expect(parse(sessionEvent('checkout.session.completed', { payment_status: 'paid', payment_intent: 'pi_test_1' }))).resolves.toEqual({
+      kind: 'payment_succeeded',
+      eventId: 'evt_1',
+      transactionId: 'txn_abc123',
+      sessionId: 'cs_test_1',
+      paymentId: 'pi_test_1',
+    });
+  });
+
+  it('maps a completed but unpaid session (delayed payment method) to payment_pending', async () => {
+    await expect(parse(sessionEvent('checkout.session.completed', { payment_status: 'unpaid', payment_intent: 'pi_test_1' }))).resolves.toEqual({
+      kind: 'payment_pending',
+      eventId: 'evt_1',
+      transactionId: 'txn_abc123',
+      sessionId: 'cs_test_1',
+    });
+  });
+
+  it('maps the async payment outcomes', async () => {
+    await expect(parse(sessionEvent('checkout.session.async_payment_succeeded', { payment_status: 'paid', payment_intent: 'pi_test_1' }))).resolves.toMatchObject({
+      kind: 'payment_succeeded',
+      transactionId: 'txn_abc123',
+      paymentId: 'pi_test_1',
+    });
+    await expect(parse(sessionEvent('checkout.session.async_payment_failed', { payment_status: 'unpaid' }))).resolves.toEqual({
+      kind: 'payment_failed',
+      eventId: 'evt_1',
+      transactionId: 'txn_abc123',
+      failureCode: 'payment_failed',
+      failureMessage: 'The payment failed.',
+    });
+  });
+
+  it('maps an expired session, finding the transaction by client_reference_id when metadata is absent', async () => {
+    await expect(parse(sessionEvent('checkout.session.expired', { metadata: {}, client_reference_id: 'txn_xyz' }))).resolves.toEqual({
+      kind: 'session_expired',
+      eventId: 'evt_1',
+      transactionId: 'txn_xyz',
+      sessionId: 'cs_test_1',
+    });
+  });
+
+  it('maps a failed payment intent to its decline code', async () => {
+    const event = {
+      id: 'evt_2',
+      type: 'payment_intent.payment_failed',
+      data: {
+        object: {
+          id: 'pi_test_1',
+          object: 'payment_intent',
+          metadata: { transactionId: 'txn_abc123' },
+          last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+        },
+      },
+    };
+    await expect(parse(event)).resolves.toEqual({
+      kind: 'payment_failed',
+      eventId: 'evt_2',
+      transactionId: 'txn_abc123',
+      failureCode: 'insufficient_funds',
+      failureMessage: 'Your card has insufficient funds.',
+    });
+  });
+
+  it('ignores event types it does not act on, and events not about our transactions', async () => {
+    await expect(parse({ id: 'evt_3', type: 'customer.created', data: { object: { id: 'cus_1', metadata: { transactionId: 'txn_abc123' } } } })).resolves.toEqual({
+      kind: 'ignored',
+      eventId: 'evt_3',
+      type: 'customer.created',
+    });
+    await expect(parse(sessionEvent('checkout.session.completed', { metadata: {}, payment_status: 'paid' }))).resolves.toEqual({
+      kind: 'ignored',
+      eventId: 'evt_1',
+      type: 'checkout.session.completed',
+    });
+  });
+
+  describe('rejects with invalid_request when the signature does not verify', () => {
+    const paid = sessionEvent('checkout.session.completed', { payment_status: 'paid' });
+    const expectRejected = async (parsing: Promise<unknown>) => {
+      const error = await parsing.then(() => undefined, (reason: unknown) => reason);
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/^Webhook signature verification failed: /) });
+    };
+
+    it('a tampered body', async () => {
+      const { body, header } = signed(paid);
+      const tampered = Buffer.from(body.toString().replace('"paid"', '"unpaid"'));
+      await expectRejected(provider.parseWebhook(tampered, header));
+    });
+
+    it('a different secret', async () => {
+      const { body, header } = signed(paid, { secret: 'whsec_someone_else' });
+      await expectRejected(provider.parseWebhook(body, header));
+    });
+
+    it('a missing header', async () => {
+      await expectRejected(provider.parseWebhook(signed(paid).body, undefined));
+    });
+
+    it('a timestamp past the 300 s tolerance', async () => {
+      const { body, header } = signed(paid, { timestamp: nowSeconds() - 301 });
+      await expectRejected(provider.parseWebhook(body, header));
+    });
+
+    it('but accepts one just inside it', async () => {
+      const { body, header } = signed(paid, { timestamp: nowSeconds() - 290 });
+      await expect(provider.parseWebhook(body, header)).resolves.toMatchObject({ kind: 'payment_succeeded' });
+    });
+  });
+});

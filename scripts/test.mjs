@@ -1,0 +1,39 @@
+// `npm test`: the whole suite. Static checks, unit tests, then the emulator tier (integration and
+// e2e in Chromium) inside `firebase emulators:exec`, on a fresh emulator data set.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { EMULATORS, emulatorEnv, ensureInstalled, ensureJava, fail, firebaseBin, root, run } from './lib/emulators.mjs';
+
+const PROJECT = 'demo-smspay-test';
+const started = Date.now();
+const step = (name) => console.log(`\n━━ ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+
+ensureInstalled();
+ensureJava();
+const chrome = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chrome)) {
+  fail(`The end-to-end tests drive Chromium, and there is none at ${chrome}.\n  Install it with \`apt-get update && apt-get install -y chromium\`, or set CHROME_PATH.`);
+}
+
+step('Build');
+run('npm', ['run', 'build', '-w', 'functions', '--silent']);
+run('npm', ['run', 'build', '-w', 'web', '--silent'], { env: { ...process.env, VITE_FIREBASE_PROJECT_ID: PROJECT } });
+
+step('Lint and typecheck');
+run('npm', ['run', 'lint', '--silent']);
+run('npm', ['run', 'typecheck', '--silent']);
+
+step('Payer bundle budget');
+run('node', ['scripts/bench-payer.mjs']);
+
+step('Unit tests');
+run('npx', ['vitest', 'run', '--project', 'functions', '--project', 'web']);
+
+step('Integration and e2e tests on the emulators');
+const result = spawnSync(
+  firebaseBin,
+  ['emulators:exec', '--project', PROJECT, '--only', EMULATORS, 'npx vitest run --config tests/vitest.config.ts'],
+  { cwd: root, stdio: 'inherit', env: { ...emulatorEnv(), CHROME_PATH: chrome } },
+);
+if (result.status !== 0) fail(`The emulator tests failed (exit ${result.status}).`);
+console.log(`\n✔ All tests passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
