@@ -1,6 +1,7 @@
 // `npm test`: the whole suite. Static checks, unit tests, then the emulator tier (integration and
 // e2e in Chromium) inside `firebase emulators:exec`, on a fresh emulator data set.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { EMULATORS, emulatorEnv, ensureInstalled, ensureJava, fail, firebaseBin, root, run } from './lib/emulators.mjs';
 
@@ -26,14 +27,22 @@ run('npm', ['run', 'typecheck', '--silent']);
 step('Payer bundle budget');
 run('node', ['scripts/bench-payer.mjs']);
 
+const reports = join(root, '.cache', 'test-reports');
+rmSync(reports, { recursive: true, force: true });
+const reporters = (name) => ['--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, `${name}.json`)}`];
+
 step('Unit tests');
-run('npx', ['vitest', 'run', '--project', 'functions', '--project', 'web']);
+run('npx', ['vitest', 'run', '--project', 'functions', '--project', 'web', ...reporters('unit')]);
 
 step('Integration and e2e tests on the emulators');
 const result = spawnSync(
   firebaseBin,
-  ['emulators:exec', '--project', PROJECT, '--only', EMULATORS, 'npx vitest run --config tests/vitest.config.ts'],
+  ['emulators:exec', '--project', PROJECT, '--only', EMULATORS, `npx vitest run --config tests/vitest.config.ts ${reporters('emulators').join(' ')}`],
   { cwd: root, stdio: 'inherit', env: { ...emulatorEnv(), CHROME_PATH: chrome } },
 );
 if (result.status !== 0) fail(`The emulator tests failed (exit ${result.status}).`);
+const totals = ['unit', 'emulators'].map((name) => JSON.parse(readFileSync(join(reports, `${name}.json`), 'utf8')));
+const passed = totals.reduce((sum, t) => sum + t.numPassedTests, 0);
+const failed = totals.reduce((sum, t) => sum + t.numFailedTests, 0);
 console.log(`\n✔ All tests passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(`${passed} passed, ${failed} failed`);
