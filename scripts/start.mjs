@@ -15,7 +15,7 @@ console.log('› Building functions and the web app…');
 run('npm', ['run', 'build', '--silent']);
 
 const env = emulatorEnv();
-const args = ['emulators:start', '--project', PROJECT, '--only', EMULATORS, '--export-on-exit', DATA_DIR];
+const args = ['emulators:start', '--non-interactive', '--project', PROJECT, '--only', EMULATORS, '--export-on-exit', DATA_DIR];
 if (existsSync(join(DATA_DIR, 'firebase-export-metadata.json'))) args.push('--import', DATA_DIR);
 console.log('› Starting the emulators (Firestore, Auth, Functions, Cloud Tasks, Hosting)…');
 const emulators = spawn(firebaseBin, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

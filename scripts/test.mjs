@@ -37,7 +37,7 @@ run('npx', ['vitest', 'run', '--project', 'functions', '--project', 'web', ...re
 step('Integration and e2e tests on the emulators');
 const result = spawnSync(
   firebaseBin,
-  ['emulators:exec', '--project', PROJECT, '--only', EMULATORS, `npx vitest run --config tests/vitest.config.ts ${reporters('emulators').join(' ')}`],
+  ['emulators:exec', '--non-interactive', '--project', PROJECT, '--only', EMULATORS, `npx vitest run --config tests/vitest.config.ts ${reporters('emulators').join(' ')}`],
   { cwd: root, stdio: 'inherit', env: { ...emulatorEnv(), CHROME_PATH: chrome } },
 );
 if (result.status !== 0) fail(`The emulator tests failed (exit ${result.status}).`);

@@ -5,3 +5,7 @@ export { smsDeliveryReceipt } from './handlers/smsDeliveryReceipt';
 export { deliverCallback } from './handlers/deliverCallback';
 export { onSmsMessageCreated } from './handlers/onSmsMessageCreated';
 export { onCallbackEventCreated } from './handlers/onCallbackEventCreated';
+export { twilioStatusWebhook } from './handlers/twilioStatusWebhook';
+export { twilioInboundWebhook } from './handlers/twilioInboundWebhook';
+export { strexDlrWebhook } from './handlers/strexDlrWebhook';
+export { reconcile } from './handlers/reconcile';

@@ -1,4 +1,4 @@
-import { defineString, defineInt } from 'firebase-functions/params';
+import { defineInt, defineSecret, defineString } from 'firebase-functions/params';
 
 /** Every setting and secret the functions read, declared once (see the spec's "Configuration"). */
 export const PUBLIC_BASE_URL = defineString('PUBLIC_BASE_URL', {
@@ -27,3 +27,24 @@ export function isEmulator(): boolean {
 
 /** Comma-separated seconds between callback attempts; empty means the spec's schedule. Tests shorten it. */
 export const CALLBACK_RETRY_SCHEDULE_SECONDS = defineString('CALLBACK_RETRY_SCHEDULE_SECONDS', { default: '' });
+
+export const STRIPE_SECRET_KEY = defineSecret('STRIPE_SECRET_KEY');
+export const STRIPE_WEBHOOK_SECRET = defineSecret('STRIPE_WEBHOOK_SECRET');
+/** Only tests set this: the origin of a fake Stripe API on 127.0.0.1. */
+export const STRIPE_API_BASE_URL = defineString('STRIPE_API_BASE_URL', { default: '' });
+
+export const TWILIO_ACCOUNT_SID = defineString('TWILIO_ACCOUNT_SID', { default: '' });
+export const TWILIO_AUTH_TOKEN = defineSecret('TWILIO_AUTH_TOKEN');
+export const TWILIO_FROM = defineString('TWILIO_FROM', { default: '' });
+export const TWILIO_MESSAGING_SERVICE_SID = defineString('TWILIO_MESSAGING_SERVICE_SID', { default: '' });
+
+export const STREX_API_KEY = defineSecret('STREX_API_KEY');
+export const STREX_MERCHANT_ID = defineString('STREX_MERCHANT_ID', { default: '' });
+export const STREX_SHORT_NUMBER = defineString('STREX_SHORT_NUMBER', { default: '' });
+export const STREX_SERVICE_CODE = defineString('STREX_SERVICE_CODE', { default: '14002' });
+export const STREX_BASE_URL = defineString('STREX_BASE_URL', { default: 'https://test.target365.io' });
+
+/** The secrets each kind of function may need, bound where they are used. */
+export const CARD_SECRETS = [STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET];
+export const SMS_SECRETS = [TWILIO_AUTH_TOKEN];
+export const PHONE_SECRETS = [STREX_API_KEY];

@@ -1,5 +1,5 @@
 // Shared by `npm start` and `npm test`: what the Firebase emulators need on this kind of machine.
-import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,8 +54,29 @@ export function firestoreEmulatorEnv() {
   return { FIRESTORE_EMULATOR_BINARY_PATH: wrapper };
 }
 
+/**
+ * The functions emulator reads secrets from functions/.secret.local and asks Secret Manager
+ * (over the network) for any that are missing. Placeholders keep it local; a developer who
+ * puts real test-mode keys there keeps them, since only missing names are added.
+ */
+const LOCAL_SECRETS = {
+  STRIPE_SECRET_KEY: 'sk_test_emulator_placeholder',
+  STRIPE_WEBHOOK_SECRET: 'whsec_ZW11bGF0b3ItcGxhY2Vob2xkZXItc2VjcmV0',
+  TWILIO_AUTH_TOKEN: 'emulator-placeholder-token',
+  STREX_API_KEY: 'emulator-placeholder-key',
+};
+
+export function ensureLocalSecrets() {
+  const file = join(root, 'functions', '.secret.local');
+  const present = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const missing = Object.entries(LOCAL_SECRETS).filter(([name]) => !new RegExp(`^${name}=`, 'm').test(present));
+  if (missing.length) appendFileSync(file, (present && !present.endsWith('\n') ? '\n' : '') + missing.map(([k, v]) => `${k}=${v}\n`).join(''));
+  return Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
 /** The environment every emulator run gets: never ask a cloud metadata server anything. */
 export function emulatorEnv() {
+  ensureLocalSecrets();
   return {
     ...process.env,
     METADATA_SERVER_DETECTION: 'none',

@@ -19,7 +19,12 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./merchant/MerchantLayout.vue'),
     children: [
       { path: '', name: 'merchant-invoices', component: () => import('./merchant/views/InvoicesView.vue') },
+      { path: 'invoices/new', name: 'merchant-new-invoice', component: () => import('./merchant/views/NewInvoiceView.vue') },
+      { path: 'overview', name: 'merchant-overview', component: () => import('./merchant/views/OverviewView.vue') },
       { path: 'outbox', name: 'merchant-outbox', component: () => import('./merchant/views/OutboxView.vue') },
+      { path: 'settings', name: 'merchant-settings', component: () => import('./merchant/views/SettingsView.vue'), meta: { ownerOnly: true } },
+      { path: 'developers', name: 'merchant-developers', component: () => import('./merchant/views/DevelopersView.vue'), meta: { ownerOnly: true } },
+      { path: 'users', name: 'merchant-users', component: () => import('./merchant/views/UsersView.vue'), meta: { ownerOnly: true } },
       {
         path: 'invoices/:id',
         name: 'merchant-invoice',

@@ -36,4 +36,8 @@ export interface CardProvider {
   expireCheckout(sessionId: string): Promise<void>;
   /** Verifies the signature on the raw body, then parses; throws `invalid_request` when it does not verify. */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): Promise<CardEvent>;
+  /** Reads a session back, so a lost webhook never leaves a paid invoice unpaid. */
+  sessionStatus(sessionId: string): Promise<{ status: 'open' | 'complete' | 'expired'; paymentStatus: 'paid' | 'unpaid' | 'no_payment_required'; paymentIntentId: string | null }>;
+  /** Refunds `amount` (minor units) of a payment; the same `idempotencyKey` never refunds twice. */
+  refund(paymentId: string, amount: number, idempotencyKey: string): Promise<{ refundId: string; status: string }>;
 }

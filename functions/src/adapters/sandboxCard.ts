@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { DomainError } from '../domain/errors';
 import { newId } from '../domain/ids';
@@ -72,6 +72,20 @@ export function sandboxCardProvider(db: Firestore, publicBaseUrl: string): CardP
         const snap = await tx.get(ref);
         if (snap.exists && snap.get('status') === 'open') tx.update(ref, { status: 'expired' });
       });
+    },
+    async sessionStatus(sessionId) {
+      const session = (await sandboxSessions(db).doc(sessionId).get()).data() as SandboxSessionDoc | undefined;
+      if (!session) throw new Error(`No sandbox session ${sessionId}`);
+      const expired = session.status === 'expired' || (session.status === 'open' && session.expiresAt.toMillis() < Date.now());
+      return {
+        status: expired ? 'expired' : session.status,
+        paymentStatus: session.status === 'complete' ? 'paid' : 'unpaid',
+        paymentIntentId: session.paymentIntentId,
+      };
+    },
+    async refund(paymentId, amount, idempotencyKey) {
+      // No money moved, so none moves back; the refund id is stable per key, like Stripe's.
+      return { refundId: `re_sandbox_${createHash('sha256').update(`${paymentId}:${idempotencyKey}:${amount}`).digest('hex').slice(0, 24)}`, status: 'succeeded' };
     },
     async parseWebhook(rawBody, signatureHeader) {
       const { default: Stripe } = await import('stripe');

@@ -1,8 +1,8 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { CardEvent } from '../adapters/cardProvider';
 import { failTransaction } from './pay';
-import { canMoveTransaction } from './status';
-import { changeInvoice, invoiceRef } from './timeline';
+import { invoiceRef } from './timeline';
+import { settleSucceeded } from './settle';
 import type { InvoiceDoc, TransactionDoc } from './types';
 
 export type CardEventOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_transaction';
@@ -35,28 +35,7 @@ export async function applyCardEvent(db: Firestore, provider: string, event: Car
     const invoice = invSnap.data() as InvoiceDoc;
     const now = Timestamp.now();
     tx.create(eventRef, { at: now, transactionId: txn.id, kind: event.kind });
-    if (event.kind === 'payment_pending' || !canMoveTransaction(txn.status, 'succeeded')) return 'applied';
-
-    tx.update(txnRef, {
-      status: 'succeeded',
-      succeededAt: now,
-      providerPaymentId: event.paymentId,
-      failureCode: null,
-      failureMessage: null,
-      updatedAt: now,
-    });
-    changeInvoice(
-      db,
-      tx,
-      invoice,
-      {
-        to: 'paid',
-        patch: { paidAt: now, transaction: { id: txn.id, method: txn.method, provider: txn.provider, status: 'succeeded' } },
-        timeline: { type: 'invoice.paid', data: { transactionId: txn.id, method: txn.method, provider: txn.provider } },
-        callback: 'invoice.paid',
-      },
-      now,
-    );
+    if (event.kind === 'payment_succeeded') settleSucceeded(db, tx, txn, invoice, now, event.paymentId);
     return 'applied';
   });
 }

@@ -7,7 +7,8 @@ export type DomainErrorCode =
   | 'idempotency_conflict'
   | 'rate_limited'
   | 'provider_error'
-  | 'card_declined';
+  | 'card_declined'
+  | 'payment_declined';
 
 export interface FieldError {
   field: string;

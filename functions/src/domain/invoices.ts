@@ -3,19 +3,18 @@ import { parsePhoneNumber } from 'libphonenumber-js/max';
 import { DomainError, notFound } from './errors';
 import { newId, newPayToken, sha256Hex } from './ids';
 import { formatMoney } from './money';
+import { queueSms, smsSafe } from './phoneSms';
+import { optOutRef } from './sms';
 import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './schemas';
 import { invoiceToApi } from './serialize';
 import { DEFAULT_TEMPLATES, measureSms, renderTemplate } from './smsText';
-import { isSettled } from './status';
+import { isPayable, isSettled } from './status';
 import { changeInvoice, invoiceRef, recordTimeline } from './timeline';
 import type { InvoiceDoc, MerchantDoc, SmsMessageDoc, TransactionDoc } from './types';
 import type { z } from 'zod';
 import type { ApiResult } from './idempotency';
 
 const DEFAULT_EXPIRY_MS = 7 * 86_400_000;
-
-/** Intl puts no-break spaces in amounts; they are not in GSM-7 and would double the SMS price. */
-const smsSafe = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 export function renderInvoiceSms(
   template: string,
@@ -97,6 +96,7 @@ export async function createInvoice(
     returnUrl: input.returnUrl ?? merchant.settings.returnUrl ?? null,
     cancelUrl: input.cancelUrl ?? merchant.settings.cancelUrl ?? null,
     callbackUrl,
+    smsReceipt: merchant.settings.smsReceipts ?? false,
     payToken,
     payUrl,
     sms: {
@@ -109,9 +109,12 @@ export async function createInvoice(
       sentAt: null,
       deliveredAt: null,
       failureCode: null,
+      resends: 0,
+      queuedAt: now,
     },
     transaction: null,
     amountRefunded: 0,
+    refundPending: 0,
     callbackSequence: callbackUrl ? 1 : 0,
     expiresAt: input.expiresAt ? Timestamp.fromDate(input.expiresAt) : Timestamp.fromMillis(now.toMillis() + DEFAULT_EXPIRY_MS),
     sendAt: input.sendAt ? Timestamp.fromDate(input.sendAt) : null,
@@ -253,4 +256,41 @@ export function maskPhone(e164: string): string {
   } catch {
     return `••• •• ${last}`;
   }
+}
+
+export const RESEND_LIMIT = 3;
+export const RESEND_INTERVAL_MS = 60_000;
+
+/**
+ * Sends the payment-request SMS again: at most 3 times per invoice and not within a minute of
+ * the last, so a double click or a loop in an integration cannot flood a payer.
+ */
+export async function resendInvoice(db: Firestore, tx: Transaction, merchantId: string, id: string): Promise<ApiResult> {
+  if (!/^inv_[A-Za-z0-9]{22}$/.test(id)) throw notFound('Invoice');
+  const snap = await tx.get(invoiceRef(db, id));
+  const invoice = snap.data() as InvoiceDoc | undefined;
+  if (!invoice || invoice.merchantId !== merchantId) throw notFound('Invoice');
+  if (!isPayable(invoice.status) || invoice.status === 'scheduled') {
+    throw new DomainError('invalid_state', `An invoice that is ${invoice.status} is not sent again.`);
+  }
+  if ((await tx.get(optOutRef(db, invoice.payer.phone))).exists) {
+    throw new DomainError('invalid_state', 'The payer has opted out of SMS (replied STOP).');
+  }
+  const resends = invoice.sms.resends ?? 0;
+  const wait = (invoice.sms.queuedAt?.toMillis() ?? 0) + RESEND_INTERVAL_MS - Date.now();
+  if (resends >= RESEND_LIMIT) throw new DomainError('rate_limited', `The SMS was already sent again ${RESEND_LIMIT} times.`);
+  if (wait > 0) throw new DomainError('rate_limited', 'The SMS was queued less than a minute ago.', { retryAfterSeconds: wait / 1000 });
+  const now = Timestamp.now();
+  const message = queueSms(db, tx, invoice, 'invoice', invoice.sms.text, now);
+  const next = changeInvoice(
+    db,
+    tx,
+    invoice,
+    {
+      patch: { sms: { ...invoice.sms, status: 'queued', messageId: message.id, sentAt: null, deliveredAt: null, failureCode: null, resends: resends + 1, queuedAt: now } },
+      timeline: { type: 'invoice.sms.queued', data: { messageId: message.id, resend: resends + 1 } },
+    },
+    now,
+  );
+  return { status: 200, body: invoiceToApi(next ?? invoice) };
 }

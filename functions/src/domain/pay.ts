@@ -7,7 +7,11 @@ import { transactionToApi } from './serialize';
 import { isOpenTransaction, isPayable } from './status';
 import { changeInvoice, invoiceRef } from './timeline';
 import type { InvoiceDoc, MerchantDoc, TransactionDoc } from './types';
+import { randomUUID } from 'node:crypto';
 import type { CardProvider } from '../adapters/cardProvider';
+import type { PhoneBilling, PhoneChargeRequest } from '../adapters/phoneBilling';
+import { PIN_MAX_ATTEMPTS, PIN_TTL_MS, generatePin, hashPin } from './pin';
+import { pinPepper, pinRef, queueSms, renderPinSms } from './phoneSms';
 
 /** Unknown, expired and cancelled tokens all answer this, so a token's fate is not revealed. */
 const gone = () => new DomainError('not_found', 'This payment link is not valid. Ask the sender for a new one.');
@@ -90,35 +94,38 @@ export async function viewPayment(db: Firestore, token: string, loadMerchant: (i
 export interface StartPaymentDeps {
   db: Firestore;
   card: CardProvider;
+  phone: PhoneBilling;
   publicBaseUrl: string;
 }
+
+export type InvoiceLocator = { token: string } | { invoiceId: string; merchantId: string };
 
 const SESSION_MIN_MS = 30 * 60_000;
 const SESSION_MAX_MS = 24 * 3600_000;
 const SESSION_REUSE_MARGIN_MS = 2 * 60_000;
 
+async function locateInvoice(db: Firestore, tx: Transaction, locate: InvoiceLocator): Promise<InvoiceDoc> {
+  if ('token' in locate) return invoiceByToken(db, tx, locate.token);
+  const snap = await tx.get(invoiceRef(db, locate.invoiceId));
+  const found = snap.data() as InvoiceDoc | undefined;
+  if (!found || found.merchantId !== locate.merchantId) throw new DomainError('not_found', 'Invoice not found.');
+  return found;
+}
+
 /**
  * Starts (or resumes) a payment of an invoice. A second tap on Card while its checkout is open
- * returns the same session; choosing another method closes the open one first.
+ * returns the same session; choosing another method closes the open one first. For Phone, our
+ * own PIN (sandbox) is generated, stored hashed and queued for SMS in the same transaction.
  */
-export async function startPayment(
-  deps: StartPaymentDeps,
-  locate: { token: string } | { invoiceId: string; merchantId: string },
-  method: PaymentMethod,
-) {
+export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocator, method: PaymentMethod) {
   const { db } = deps;
+  const ownPin = method === 'phone' && !deps.phone.sendsOwnPin;
   const begun = await db.runTransaction(async (tx) => {
-    let invoice: InvoiceDoc;
-    if ('token' in locate) {
-      invoice = await invoiceByToken(db, tx, locate.token);
-    } else {
-      const snap = await tx.get(invoiceRef(db, locate.invoiceId));
-      const found = snap.data() as InvoiceDoc | undefined;
-      if (!found || found.merchantId !== locate.merchantId) throw new DomainError('not_found', 'Invoice not found.');
-      invoice = found;
-    }
+    let invoice = await locateInvoice(db, tx, locate);
     const currentRef = invoice.transaction ? transactionRef(db, invoice.transaction.id) : null;
     const current = currentRef ? ((await tx.get(currentRef)).data() as TransactionDoc) : null;
+    const optedOut = ownPin ? (await tx.get(db.collection('optOuts').doc(invoice.payer.phone))).exists : false;
+    const pepper = ownPin ? await pinPepper(db, tx) : null;
     const now = Timestamp.now();
     invoice = expireIfDue(db, tx, invoice, now);
     if (invoice.status === 'cancelled' || invoice.status === 'expired') {
@@ -131,13 +138,15 @@ export async function startPayment(
         errors: [{ field: 'method', message: `Offered: ${invoice.paymentMethods.join(', ')}.` }],
       });
     }
+    if (optedOut) {
+      throw new DomainError('invalid_state', 'This phone number has opted out of SMS (STOP), so no PIN can be sent. Reply START to opt in again, or pay by card.');
+    }
     if (current && isOpenTransaction(current.status)) {
       const reusable =
         current.method === method &&
         method === 'card' &&
-        (current.status === 'pending' ||
-          (current.providerSessionExpiresAt?.toMillis() ?? 0) > now.toMillis() + SESSION_REUSE_MARGIN_MS);
-      if (reusable) return { reused: current, invoice };
+        (current.status === 'pending' || (current.providerSessionExpiresAt?.toMillis() ?? 0) > now.toMillis() + SESSION_REUSE_MARGIN_MS);
+      if (reusable) return { reused: current, created: null, invoice: null, superseded: null };
       tx.update(currentRef!, { status: 'cancelled', failureCode: 'superseded', failureMessage: 'The payer chose again.', updatedAt: now });
     }
     const txn: TransactionDoc = {
@@ -146,8 +155,8 @@ export async function startPayment(
       invoiceId: invoice.id,
       mode: invoice.mode,
       method,
-      provider: deps.card.name,
-      status: 'pending',
+      provider: method === 'card' ? deps.card.name : deps.phone.name,
+      status: ownPin ? 'awaiting_pin' : 'pending',
       amount: invoice.amount,
       currency: invoice.currency,
       failureCode: null,
@@ -155,41 +164,81 @@ export async function startPayment(
       redirectUrl: null,
       providerSessionId: null,
       providerSessionExpiresAt: null,
-      providerPaymentId: null,
+      providerPaymentId: method === 'phone' ? randomUUID() : null,
+      pinExpiresAt: method === 'phone' ? Timestamp.fromMillis(now.toMillis() + PIN_TTL_MS) : null,
+      pinAttemptsLeft: method === 'phone' ? PIN_MAX_ATTEMPTS : null,
+      amountRefunded: 0,
       createdAt: now,
       updatedAt: now,
       succeededAt: null,
     };
     tx.create(transactionRef(db, txn.id), txn);
+    if (ownPin && pepper) queuePin(db, tx, invoice, txn, pepper, now);
     const moved = changeInvoice(
       db,
       tx,
       invoice,
       {
         to: 'processing',
-        patch: { transaction: { id: txn.id, method, provider: txn.provider, status: 'pending' } },
+        patch: { transaction: { id: txn.id, method, provider: txn.provider, status: txn.status } },
         timeline: { type: 'invoice.payment_started', data: { method, transactionId: txn.id } },
       },
       now,
     );
     if (!moved) throw new DomainError('invalid_state', `The invoice is ${invoice.status}.`);
     const superseded = current && isOpenTransaction(current.status) && current.method === 'card' ? current.providerSessionId : null;
-    return { created: txn, invoice: moved, superseded };
+    return { reused: null, created: txn, invoice: moved, superseded };
   });
 
-  if ('reused' in begun && begun.reused) {
-    return transactionToApi(begun.reused.redirectUrl ? begun.reused : await waitForRedirect(db, begun.reused.id));
-  }
-  const { created: txn, invoice } = begun as { created: TransactionDoc; invoice: InvoiceDoc; superseded: string | null };
-  const superseded = (begun as { superseded: string | null }).superseded;
+  if (begun.reused) return transactionToApi(begun.reused.redirectUrl ? begun.reused : await waitForRedirect(db, begun.reused.id));
+  const { created: txn, invoice, superseded } = begun;
   if (superseded) await deps.card.expireCheckout(superseded).catch(() => undefined);
+  if (method === 'card') return beginCheckout(deps, txn, invoice);
+  if (ownPin) return transactionToApi(txn);
+  try {
+    await deps.phone.start(phoneChargeRequest(txn, invoice));
+  } catch (error) {
+    await failTransaction(db, txn.id, 'provider_error', 'The phone billing provider could not send a PIN. Try again.');
+    throw new DomainError('provider_error', `The phone billing provider could not start the payment: ${(error as Error).message}`);
+  }
+  return transactionToApi(await moveTransaction(db, txn.id, 'pending', { status: 'awaiting_pin' }));
+}
 
+export function phoneChargeRequest(txn: TransactionDoc, invoice: Pick<InvoiceDoc, 'payer' | 'merchantName' | 'description'>): PhoneChargeRequest {
+  return {
+    transactionId: txn.id,
+    providerTransactionId: txn.providerPaymentId!,
+    phone: invoice.payer.phone,
+    amount: txn.amount,
+    currency: 'NOK',
+    merchantName: invoice.merchantName,
+    description: invoice.description,
+  };
+}
+
+/** Moves a transaction from `from` with `patch`, keeping the invoice's copy of its status in step. */
+export async function moveTransaction(db: Firestore, txnId: string, from: TransactionDoc['status'], patch: Partial<TransactionDoc>): Promise<TransactionDoc> {
+  return db.runTransaction(async (tx) => {
+    const snap = await tx.get(transactionRef(db, txnId));
+    const fresh = snap.data() as TransactionDoc;
+    const invSnap = await tx.get(invoiceRef(db, fresh.invoiceId));
+    if (fresh.status !== from) return fresh;
+    const update = { ...patch, updatedAt: Timestamp.now() };
+    tx.update(snap.ref, update);
+    const invoice = invSnap.data() as InvoiceDoc;
+    if (patch.status && invoice.transaction?.id === txnId) tx.update(invSnap.ref, { transaction: { ...invoice.transaction, status: patch.status } });
+    return { ...fresh, ...update };
+  });
+}
+
+async function beginCheckout(deps: StartPaymentDeps, txn: TransactionDoc, invoice: InvoiceDoc) {
   const receiptUrl = `${deps.publicBaseUrl}/pay/${invoice.payToken}/receipt`;
   const landingUrl = `${deps.publicBaseUrl}/pay/${invoice.payToken}`;
   const nowMs = Date.now();
   const expiresAt = new Date(Math.max(nowMs + SESSION_MIN_MS, Math.min(invoice.expiresAt.toMillis(), nowMs + SESSION_MAX_MS)));
+  let session;
   try {
-    const session = await deps.card.createCheckout({
+    session = await deps.card.createCheckout({
       transactionId: txn.id,
       invoiceId: invoice.id,
       merchantId: invoice.merchantId,
@@ -202,28 +251,24 @@ export async function startPayment(
       expiresAt,
       payerLocale: invoice.locale,
     });
-    const ready = await db.runTransaction(async (tx) => {
-      const snap = await tx.get(transactionRef(db, txn.id));
-      const invSnap = await tx.get(invoiceRef(db, invoice.id));
-      const fresh = snap.data() as TransactionDoc;
-      if (fresh.status !== 'pending') return fresh;
-      const patch = {
-        status: 'processing' as const,
-        redirectUrl: session.url,
-        providerSessionId: session.sessionId,
-        providerSessionExpiresAt: Timestamp.fromDate(session.expiresAt),
-        updatedAt: Timestamp.now(),
-      };
-      tx.update(snap.ref, patch);
-      const current = invSnap.data() as InvoiceDoc;
-      if (current.transaction?.id === txn.id) tx.update(invSnap.ref, { transaction: { ...current.transaction, status: 'processing' } });
-      return { ...fresh, ...patch };
-    });
-    return transactionToApi(ready);
   } catch (error) {
-    await failTransaction(db, txn.id, 'provider_error', 'The card provider could not start the payment. Try again.');
+    await failTransaction(deps.db, txn.id, 'provider_error', 'The card provider could not start the payment. Try again.');
     throw new DomainError('provider_error', `The card provider could not start the payment: ${(error as Error).message}`);
   }
+  const ready = await moveTransaction(deps.db, txn.id, 'pending', {
+    status: 'processing',
+    redirectUrl: session.url,
+    providerSessionId: session.sessionId,
+    providerSessionExpiresAt: Timestamp.fromDate(session.expiresAt),
+  });
+  return transactionToApi(ready);
+}
+
+/** The PIN SMS and the PIN's hash, written with the transaction so neither exists without the other. */
+function queuePin(db: Firestore, tx: Transaction, invoice: InvoiceDoc, txn: TransactionDoc, pepper: string, now: Timestamp): void {
+  const pin = generatePin();
+  tx.create(pinRef(db, txn.id), { hash: hashPin(pin, txn.id, txn.amount, pepper), expiresAt: txn.pinExpiresAt, attempts: 0, used: false });
+  queueSms(db, tx, invoice, 'pin', renderPinSms(pin, invoice), now);
 }
 
 async function waitForRedirect(db: Firestore, txnId: string): Promise<TransactionDoc> {

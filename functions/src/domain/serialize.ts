@@ -45,8 +45,17 @@ export function invoiceToApi(invoice: InvoiceDoc, transaction?: TransactionDoc |
 export type ApiInvoice = ReturnType<typeof invoiceToApi>;
 
 /** `next` tells the integrator or payer what to do: follow a redirect, type a PIN, or nothing. */
+function nextStep(txn: TransactionDoc) {
+  if (txn.method === 'card' && (txn.status === 'pending' || txn.status === 'processing') && txn.redirectUrl) {
+    return { type: 'redirect' as const, url: txn.redirectUrl };
+  }
+  if (txn.method === 'phone' && txn.status === 'awaiting_pin') {
+    return { type: 'pin' as const, expiresAt: iso(txn.pinExpiresAt), attemptsLeft: txn.pinAttemptsLeft ?? 0 };
+  }
+  return null;
+}
+
 export function transactionToApi(txn: TransactionDoc) {
-  const open = txn.status === 'pending' || txn.status === 'processing';
   return {
     id: txn.id,
     object: 'transaction' as const,
@@ -58,7 +67,8 @@ export function transactionToApi(txn: TransactionDoc) {
     currency: txn.currency,
     failureCode: txn.failureCode,
     failureMessage: txn.failureMessage,
-    next: open && txn.method === 'card' && txn.redirectUrl ? { type: 'redirect' as const, url: txn.redirectUrl } : null,
+    amountRefunded: txn.amountRefunded ?? 0,
+    next: nextStep(txn),
     livemode: txn.mode === 'live',
     createdAt: iso(txn.createdAt),
     succeededAt: iso(txn.succeededAt),

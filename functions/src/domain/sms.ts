@@ -1,4 +1,4 @@
-import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { Timestamp, type DocumentReference, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { logger } from 'firebase-functions';
 import { PermanentSmsError, type SmsSender } from '../adapters/smsSender';
 import { canMoveSms, isPayable, type SmsStatus } from './status';
@@ -7,51 +7,8 @@ import type { CallbackType, InvoiceDoc, SmsMessageDoc, TimelineType } from './ty
 
 const messageRef = (db: Firestore, id: string) => db.collection('smsMessages').doc(id);
 
-/**
- * Sends one stored message (the `dispatchSms` queue's work). Claims it first so that a task
- * delivered twice sends once; a provider error that retrying cannot fix marks it failed with the
- * provider's code, anything else is thrown so Cloud Tasks retries.
- */
-export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: string): Promise<'sent' | 'skipped' | 'failed'> {
-  const claimed = await db.runTransaction(async (tx) => {
-    const snap = await tx.get(messageRef(db, messageId));
-    const message = snap.data() as SmsMessageDoc | undefined;
-    if (!message || !['scheduled', 'queued', 'sending'].includes(message.status)) return null;
-    const invSnap = message.invoiceId ? await tx.get(invoiceRef(db, message.invoiceId)) : null;
-    const invoice = invSnap?.data() as InvoiceDoc | undefined;
-    const now = Timestamp.now();
-    if (message.kind === 'invoice' && invoice && !isPayable(invoice.status)) {
-      // Cancelled or paid before a scheduled SMS went out: asking for money now would be wrong.
-      tx.update(snap.ref, { status: 'failed', failureCode: `invoice_${invoice.status}`, updatedAt: now });
-      return null;
-    }
-    tx.update(snap.ref, { status: 'sending', updatedAt: now });
-    if (message.kind === 'invoice' && invoice?.status === 'scheduled') {
-      changeInvoice(db, tx, invoice, { to: 'sending', patch: { sms: { ...invoice.sms, status: 'queued' } }, timeline: { type: 'invoice.sms.queued' } }, now);
-    }
-    return message;
-  });
-  if (!claimed) return 'skipped';
-
-  try {
-    const sent = await sender.send({ messageId, to: claimed.to, body: claimed.body, sender: claimed.sender });
-    const early = await db.runTransaction(async (tx) => {
-      const earlyRef = earlyReceiptRef(db, sent.provider, sent.providerMessageId);
-      const earlySnap = await tx.get(earlyRef);
-      tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, updatedAt: Timestamp.now() });
-      if (earlySnap.exists) tx.delete(earlyRef);
-      return earlySnap.data() as { status: SmsStatus; failureCode: string | null } | undefined;
-    });
-    await recordSmsStatus(db, { messageId, status: 'sent' });
-    if (early) await recordSmsStatus(db, { messageId, status: early.status, failureCode: early.failureCode ?? undefined });
-    return 'sent';
-  } catch (error) {
-    if (!(error instanceof PermanentSmsError)) throw error;
-    logger.warn('SMS refused by the provider', { messageId, code: error.providerCode, message: error.message });
-    await recordSmsStatus(db, { messageId, status: 'failed', failureCode: error.providerCode });
-    return 'failed';
-  }
-}
+/** Numbers that answered STOP; no SMS goes to them until they answer START. */
+export const optOutRef = (db: Firestore, phone: string) => db.collection('optOuts').doc(phone);
 
 /**
  * Providers can report on a message before their send call has returned its id to us. Such a
@@ -60,6 +17,63 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
 const earlyReceiptRef = (db: Firestore, provider: string, providerMessageId: string) =>
   db.collection('smsEarlyReceipts').doc(`${provider}_${providerMessageId}`.replace(/\//g, '_'));
 
+/**
+ * Sends one stored message (the `dispatchSms` queue's work). Claims it first so that a task
+ * delivered twice sends once; a provider error that retrying cannot fix marks it failed with the
+ * provider's code, anything else is thrown so Cloud Tasks retries.
+ */
+export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: string): Promise<'sent' | 'skipped' | 'failed' | 'opted_out'> {
+  const claimed = await db.runTransaction(async (tx) => {
+    const snap = await tx.get(messageRef(db, messageId));
+    const message = snap.data() as SmsMessageDoc | undefined;
+    if (!message || !['scheduled', 'queued', 'sending'].includes(message.status)) return { skip: 'skipped' as const };
+    const invSnap = message.invoiceId ? await tx.get(invoiceRef(db, message.invoiceId)) : null;
+    const optedOut = (await tx.get(optOutRef(db, message.to))).exists;
+    let invoice = invSnap?.data() as InvoiceDoc | undefined;
+    const now = Timestamp.now();
+    if (optedOut) {
+      applySmsStatus(db, tx, message, invoice, { status: 'opted_out', failureCode: 'opted_out' }, now);
+      return { skip: 'opted_out' as const };
+    }
+    if (message.kind === 'invoice' && invoice && !isPayable(invoice.status)) {
+      // Cancelled or paid before a scheduled SMS went out: asking for money now would be wrong.
+      tx.update(snap.ref, { status: 'failed', failureCode: `invoice_${invoice.status}`, updatedAt: now });
+      return { skip: 'skipped' as const };
+    }
+    tx.update(snap.ref, { status: 'sending', updatedAt: now });
+    if (message.kind === 'invoice' && invoice?.status === 'scheduled') {
+      invoice = changeInvoice(db, tx, invoice, { to: 'sending', patch: { sms: { ...invoice.sms, status: 'queued' } }, timeline: { type: 'invoice.sms.queued' } }, now) ?? invoice;
+    }
+    return { message };
+  });
+  if (!claimed.message) return claimed.skip;
+
+  try {
+    const sent = await sender.send({ messageId, to: claimed.message.to, body: claimed.message.body, sender: claimed.message.sender });
+    await db.runTransaction(async (tx) => {
+      const { message, invoice } = await readMessage(db, tx, messageRef(db, messageId));
+      const earlyRef = earlyReceiptRef(db, sent.provider, sent.providerMessageId);
+      const early = (await tx.get(earlyRef)).data() as { status: SmsStatus; failureCode: string | null } | undefined;
+      const now = Timestamp.now();
+      // A PIN must not outlive its SMS in our database; the outbox keeps it, as it is the local phone.
+      const redact = message.kind === 'pin' && sent.provider !== 'outbox' ? { body: message.body.replace(/\d{6}/, '••••••') } : {};
+      tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, ...redact, updatedAt: now });
+      const after = applySmsStatus(db, tx, message, invoice, { status: 'sent' }, now);
+      if (early) {
+        applySmsStatus(db, tx, after?.message ?? message, after?.invoice ?? invoice, { status: early.status, failureCode: early.failureCode ?? undefined }, now);
+        tx.delete(earlyRef);
+      }
+    });
+    return 'sent';
+  } catch (error) {
+    if (!(error instanceof PermanentSmsError)) throw error;
+    logger.warn('SMS refused by the provider', { messageId, code: error.providerCode, message: error.message });
+    const status: SmsStatus = error.providerCode === 'opted_out' ? 'opted_out' : 'failed';
+    await recordSmsStatus(db, { messageId, status, failureCode: error.providerCode });
+    return status === 'opted_out' ? 'opted_out' : 'failed';
+  }
+}
+
 const SMS_TIMELINE: Partial<Record<SmsStatus, { timeline: TimelineType; callback: CallbackType }>> = {
   sent: { timeline: 'invoice.sms.sent', callback: 'invoice.sms.sent' },
   delivered: { timeline: 'invoice.sms.delivered', callback: 'invoice.sms.delivered' },
@@ -67,6 +81,55 @@ const SMS_TIMELINE: Partial<Record<SmsStatus, { timeline: TimelineType; callback
   failed: { timeline: 'invoice.sms.failed', callback: 'invoice.sms.failed' },
   opted_out: { timeline: 'invoice.sms.failed', callback: 'invoice.sms.failed' },
 };
+
+async function readMessage(db: Firestore, tx: Transaction, ref: DocumentReference) {
+  const message = (await tx.get(ref)).data() as SmsMessageDoc;
+  const invoice =
+    message.invoiceId && message.kind === 'invoice' ? ((await tx.get(invoiceRef(db, message.invoiceId))).data() as InvoiceDoc) : undefined;
+  return { message, invoice };
+}
+
+/**
+ * Moves a message's status forward inside the caller's transaction and, for the invoice's current
+ * payment-request SMS, mirrors it on the invoice with its timeline entry and callback. Returns the
+ * states after the move, or null when the report is stale (a receipt delivered twice or late).
+ */
+export function applySmsStatus(
+  db: Firestore,
+  tx: Transaction,
+  message: SmsMessageDoc,
+  invoice: InvoiceDoc | undefined,
+  report: { status: SmsStatus; failureCode?: string },
+  now: Timestamp,
+): { message: SmsMessageDoc; invoice: InvoiceDoc | undefined } | null {
+  const from: SmsStatus = message.status === 'sending' ? 'queued' : message.status;
+  if (!canMoveSms(from, report.status)) return null;
+  const movedMessage = { ...message, status: report.status, failureCode: report.failureCode ?? null, updatedAt: now };
+  tx.update(messageRef(db, message.id), { status: report.status, failureCode: report.failureCode ?? null, updatedAt: now });
+  const steps = SMS_TIMELINE[report.status];
+  if (!invoice || invoice.sms.messageId !== message.id || !steps) return { message: movedMessage, invoice };
+  const sms = {
+    ...invoice.sms,
+    status: report.status,
+    ...(report.status === 'sent' ? { sentAt: now } : {}),
+    ...(report.status === 'delivered' ? { deliveredAt: now, sentAt: invoice.sms.sentAt ?? now } : {}),
+    failureCode: report.failureCode ?? invoice.sms.failureCode,
+  };
+  const advance = report.status === 'sent' || report.status === 'delivered';
+  const movedInvoice = changeInvoice(
+    db,
+    tx,
+    invoice,
+    {
+      to: advance && (invoice.status === 'sending' || invoice.status === 'scheduled') ? 'sent' : undefined,
+      patch: { sms },
+      timeline: { type: steps.timeline, data: { messageId: message.id, ...(report.failureCode ? { failureCode: report.failureCode } : {}) } },
+      callback: steps.callback,
+    },
+    now,
+  );
+  return { message: movedMessage, invoice: movedInvoice ?? invoice };
+}
 
 export type SmsStatusReport =
   | { messageId: string; status: SmsStatus; failureCode?: string }
@@ -77,43 +140,12 @@ export type SmsStatusReport =
  * outbox's simulated receipt takes this same path). Status moves only forward, so receipts that
  * arrive twice or out of order change nothing.
  */
-export async function recordSmsStatus(db: Firestore, report: SmsStatusReport): Promise<'applied' | 'stale' | 'unknown' | 'deferred'> {
+export async function recordSmsStatus(db: Firestore, report: SmsStatusReport): Promise<'applied' | 'stale' | 'deferred'> {
   const target = 'messageId' in report ? messageRef(db, report.messageId) : await findOrPark(db, report);
   if (!target) return 'deferred';
   return db.runTransaction(async (tx) => {
-    const snap = await tx.get(target);
-    const message = snap.data() as SmsMessageDoc | undefined;
-    if (!message) return 'unknown';
-    const invSnap = message.invoiceId && message.kind === 'invoice' ? await tx.get(invoiceRef(db, message.invoiceId)) : null;
-    const from: SmsStatus = message.status === 'sending' ? 'queued' : message.status;
-    if (!canMoveSms(from, report.status)) return 'stale';
-    const now = Timestamp.now();
-    tx.update(target, { status: report.status, failureCode: report.failureCode ?? null, updatedAt: now });
-    const invoice = invSnap?.data() as InvoiceDoc | undefined;
-    if (!invoice || invoice.sms.messageId !== message.id) return 'applied';
-    const steps = SMS_TIMELINE[report.status];
-    if (!steps) return 'applied';
-    const sms = {
-      ...invoice.sms,
-      status: report.status,
-      ...(report.status === 'sent' ? { sentAt: now } : {}),
-      ...(report.status === 'delivered' ? { deliveredAt: now, sentAt: invoice.sms.sentAt ?? now } : {}),
-      failureCode: report.failureCode ?? invoice.sms.failureCode,
-    };
-    const advance = report.status === 'sent' || report.status === 'delivered';
-    changeInvoice(
-      db,
-      tx,
-      invoice,
-      {
-        to: advance && (invoice.status === 'sending' || invoice.status === 'scheduled') ? 'sent' : undefined,
-        patch: { sms },
-        timeline: { type: steps.timeline, data: { messageId: message.id, ...(report.failureCode ? { failureCode: report.failureCode } : {}) } },
-        callback: steps.callback,
-      },
-      now,
-    );
-    return 'applied';
+    const { message, invoice } = await readMessage(db, tx, target);
+    return applySmsStatus(db, tx, message, invoice, report, Timestamp.now()) ? 'applied' : 'stale';
   });
 }
 
@@ -124,7 +156,7 @@ export async function recordSmsStatus(db: Firestore, report: SmsStatusReport): P
 async function findOrPark(
   db: Firestore,
   report: { provider: string; providerMessageId: string; status: SmsStatus; failureCode?: string },
-): Promise<FirebaseFirestore.DocumentReference | null> {
+): Promise<DocumentReference | null> {
   const ref = earlyReceiptRef(db, report.provider, report.providerMessageId);
   return db.runTransaction(async (tx) => {
     const matches = await tx.get(

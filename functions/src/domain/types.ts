@@ -18,6 +18,8 @@ export interface MerchantDoc {
     callbackUrl?: string;
     smsSender?: string;
     smsTemplate?: string;
+    /** Send an SMS receipt for card payments too (phone payments always get one). */
+    smsReceipts?: boolean;
   };
   createdAt: Timestamp;
 }
@@ -58,6 +60,8 @@ export interface InvoiceDoc {
   returnUrl: string | null;
   cancelUrl: string | null;
   callbackUrl: string | null;
+  /** Whether a card payment gets an SMS receipt (copied from the merchant's settings at creation). */
+  smsReceipt: boolean;
   payToken: string;
   payUrl: string;
   sms: {
@@ -70,9 +74,14 @@ export interface InvoiceDoc {
     sentAt: Timestamp | null;
     deliveredAt: Timestamp | null;
     failureCode: string | null;
+    /** How many times the merchant sent it again, and when it was last queued (for the resend limit). */
+    resends: number;
+    queuedAt: Timestamp;
   };
   transaction: InvoiceTransactionSummary | null;
   amountRefunded: number;
+  /** Refunds asked of the provider and not yet answered; reserved so two refunds never exceed the payment. */
+  refundPending: number;
   callbackSequence: number;
   expiresAt: Timestamp;
   sendAt: Timestamp | null;
@@ -100,6 +109,10 @@ export interface TransactionDoc {
   providerSessionId: string | null;
   providerSessionExpiresAt: Timestamp | null;
   providerPaymentId: string | null;
+  /** Phone payments: when the PIN stops working, and wrong tries left. */
+  pinExpiresAt: Timestamp | null;
+  pinAttemptsLeft: number | null;
+  amountRefunded: number;
   createdAt: Timestamp;
   updatedAt: Timestamp;
   succeededAt: Timestamp | null;

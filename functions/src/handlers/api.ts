@@ -1,15 +1,16 @@
 import { onRequest } from 'firebase-functions/v2/https';
 import { logger } from 'firebase-functions';
 import { REGION } from '../region';
+import { CARD_SECRETS, PHONE_SECRETS } from '../params';
 import { getServices } from '../services';
-import { apiRouter } from '../http/routes';
+import { apiRouter } from '../http/routes/index';
 import { toProblem } from '../http/problem';
 import type { ApiRequest } from '../http/request';
 
 const API_BASE = '/api/v1';
 
 /** `/api/v1/**` through Hosting: parse, route, answer JSON or problem+json. */
-export const api = onRequest({ region: REGION, cors: false, memory: '256MiB', concurrency: 80 }, async (req, res) => {
+export const api = onRequest({ region: REGION, secrets: [...CARD_SECRETS, ...PHONE_SECRETS], cors: false, memory: '256MiB', concurrency: 80 }, async (req, res) => {
   const path = req.path.startsWith(API_BASE) ? req.path.slice(API_BASE.length) || '/' : req.path;
   const request: ApiRequest = {
     method: req.method,

@@ -1,13 +1,14 @@
 import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { logger } from 'firebase-functions';
 import { REGION } from '../region';
+import { SMS_SECRETS } from '../params';
 import { getServices } from '../services';
 import { dispatchSms as dispatch } from '../domain/sms';
 
 /** Sends one queued SMS; rate limited so a bulk import does not flood the provider. */
 export const dispatchSms = onTaskDispatched<{ messageId: string }>(
   {
-    region: REGION,
+    region: REGION, secrets: SMS_SECRETS,
     retryConfig: { maxAttempts: 8, minBackoffSeconds: 10, maxBackoffSeconds: 600 },
     rateLimits: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 50 },
   },

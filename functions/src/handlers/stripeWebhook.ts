@@ -1,6 +1,7 @@
 import { onRequest } from 'firebase-functions/v2/https';
 import { logger } from 'firebase-functions';
 import { REGION } from '../region';
+import { CARD_SECRETS } from '../params';
 import { getServices } from '../services';
 import { applyCardEvent } from '../domain/cardEvents';
 import { toProblem } from '../http/problem';
@@ -9,7 +10,7 @@ import { toProblem } from '../http/problem';
  * `POST /webhooks/stripe`: the signature is checked on the raw body before anything is read;
  * then the event is applied once. Event types we do not handle get 200 and are ignored.
  */
-export const stripeWebhook = onRequest({ region: REGION, memory: '256MiB' }, async (req, res) => {
+export const stripeWebhook = onRequest({ region: REGION, secrets: CARD_SECRETS, memory: '256MiB' }, async (req, res) => {
   if (req.method !== 'POST') {
     res.status(405).set('Allow', 'POST').end();
     return;

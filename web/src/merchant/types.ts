@@ -26,6 +26,9 @@ export interface InvoiceDoc {
   paidAt?: Timestamp | null;
   expiresAt?: Timestamp | null;
   transaction?: { id: string; method: string; status: string } | null;
+  amountRefunded?: number;
+  sendAt?: Timestamp | null;
+  cancelledAt?: Timestamp | null;
 }
 
 export interface SmsMessageDoc {
@@ -48,6 +51,34 @@ export interface InvoiceEventDoc {
   merchantId?: string;
 }
 
+export interface CallbackEventDoc {
+  id: string;
+  merchantId: string;
+  invoiceId: string;
+  type: string;
+  sequence?: number;
+  url: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError?: string | null;
+  createdAt: Timestamp | null;
+  updatedAt?: Timestamp | null;
+  deliveredAt?: Timestamp | null;
+  nextAttemptAt?: Timestamp | null;
+}
+
+export interface CallbackAttemptDoc {
+  id: string;
+  attempt: number;
+  manual?: boolean;
+  url?: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  at: Timestamp | null;
+}
+
 /** Read-only converter: the dashboard never writes these documents. Ids fall back to the doc id. */
 function readOnly<T extends { id: string }>(): FirestoreDataConverter<T> {
   return {
@@ -64,3 +95,5 @@ function readOnly<T extends { id: string }>(): FirestoreDataConverter<T> {
 export const invoiceConverter = readOnly<InvoiceDoc>();
 export const smsMessageConverter = readOnly<SmsMessageDoc>();
 export const invoiceEventConverter = readOnly<InvoiceEventDoc>();
+export const callbackEventConverter = readOnly<CallbackEventDoc>();
+export const callbackAttemptConverter = readOnly<CallbackAttemptDoc>();

@@ -1,23 +1,35 @@
 import { defineStore } from 'pinia';
-import { collection, doc, orderBy, query } from 'firebase/firestore';
+import { collection, doc, orderBy, query, where } from 'firebase/firestore';
 import { firebase } from '../firebase';
 import { asyncState } from '../../lib/state';
 import { streamDoc, streamQuery, type Unsubscribe } from '../live';
-import { invoiceConverter, invoiceEventConverter, type InvoiceDoc, type InvoiceEventDoc } from '../types';
+import {
+  callbackEventConverter,
+  invoiceConverter,
+  invoiceEventConverter,
+  type CallbackEventDoc,
+  type InvoiceDoc,
+  type InvoiceEventDoc,
+} from '../types';
 
-/** One invoice and its timeline (invoices/{id}/events, oldest first), live. */
+/**
+ * One invoice, its timeline (invoices/{id}/events, oldest first) and, for owners, its callback
+ * deliveries (callbackEvents of this merchant and invoice), all live.
+ */
 export const useInvoiceDetailStore = defineStore('merchantInvoiceDetail', () => {
   const invoice = asyncState<InvoiceDoc, string>();
   const events = asyncState<InvoiceEventDoc[], string>();
+  const callbacks = asyncState<CallbackEventDoc[], string>();
   let stops: Unsubscribe[] = [];
   let current: string | null = null;
 
-  function subscribe(id: string): void {
+  function subscribe(id: string, options: { merchantId: string; owner: boolean }): void {
     if (current === id && stops.length) return;
     unsubscribe();
     current = id;
     invoice.data = null;
     events.data = null;
+    callbacks.data = null;
     const { db } = firebase();
     stops = [
       streamDoc(invoice, doc(db, 'invoices', id).withConverter(invoiceConverter)),
@@ -26,6 +38,19 @@ export const useInvoiceDetailStore = defineStore('merchantInvoiceDetail', () => 
         query(collection(db, 'invoices', id, 'events').withConverter(invoiceEventConverter), orderBy('createdAt', 'asc')),
       ),
     ];
+    if (options.owner) {
+      // Two equality filters (no composite index needed); the rules need the merchantId filter.
+      stops.push(
+        streamQuery(
+          callbacks,
+          query(
+            collection(db, 'callbackEvents').withConverter(callbackEventConverter),
+            where('merchantId', '==', options.merchantId),
+            where('invoiceId', '==', id),
+          ),
+        ),
+      );
+    }
   }
 
   function unsubscribe(): void {
@@ -34,5 +59,5 @@ export const useInvoiceDetailStore = defineStore('merchantInvoiceDetail', () => 
     current = null;
   }
 
-  return { invoice, events, subscribe, unsubscribe };
+  return { invoice, events, callbacks, subscribe, unsubscribe };
 });

@@ -1,6 +1,13 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { getIdTokenResult, onAuthStateChanged, signInWithEmailAndPassword, signOut as fbSignOut, type User } from 'firebase/auth';
+import {
+  getIdTokenResult,
+  onAuthStateChanged,
+  sendPasswordResetEmail,
+  signInWithEmailAndPassword,
+  signOut as fbSignOut,
+  type User,
+} from 'firebase/auth';
 import { firebase } from '../firebase';
 import { asyncState } from '../../lib/state';
 import { mt } from '../i18n';
@@ -90,5 +97,23 @@ export const useSessionStore = defineStore('merchantSession', () => {
     await fbSignOut(firebase().auth);
   }
 
-  return { user, ready, init, signIn, signOut };
+  /**
+   * Sends Firebase's password reset email (the Auth emulator logs the link instead). Unknown
+   * addresses get the same answer, so the form does not reveal who has an account.
+   */
+  async function resetPassword(email: string): Promise<'sent' | 'invalid' | 'error'> {
+    try {
+      await sendPasswordResetEmail(firebase().auth, email.trim(), { url: `${location.origin}/merchant` });
+      return 'sent';
+    } catch (error) {
+      const code = (error as { code?: string } | null)?.code ?? '';
+      if (code === 'auth/user-not-found') return 'sent';
+      if (code === 'auth/invalid-email' || code === 'auth/missing-email') return 'invalid';
+      return 'error';
+    }
+  }
+
+  const isOwner = () => user.data?.role === 'owner';
+
+  return { user, ready, init, signIn, signOut, resetPassword, isOwner };
 });

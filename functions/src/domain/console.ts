@@ -1,0 +1,446 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { AggregateField, FieldValue, Timestamp, type Firestore, type Query } from 'firebase-admin/firestore';
+import { z } from 'zod';
+import { DomainError, notFound } from './errors';
+import { sha256Hex } from './ids';
+import { merchantRef } from './merchants';
+import { SUPPORTED_LOCALES, paymentMethodsSchema } from './schemas';
+import type { ApiKeyDoc, MerchantDoc, Mode } from './types';
+
+/**
+ * The merchant console (dashboard) API: settings, API keys, callback signing secrets, users and
+ * the overview numbers. Pure helpers first (unit tested), then the Firestore work; the Auth
+ * admin client comes in as a port (`MemberAuth`).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Pure helpers
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `sk_test_` / `sk_live_` + 32 base62 characters from the CSPRNG (~190 bits). */
+export function newApiKeySecret(mode: Mode): string {
+  let out = '';
+  for (let i = 0; i < 32; i++) out += BASE62[randomInt(62)];
+  return `sk_${mode}_${out}`;
+}
+
+/** What the dashboard shows of a key after creation, e.g. `sk_test_AbCd`. */
+export const apiKeyPrefix = (secret: string): string => secret.slice(0, 12);
+
+/** `whsec_` + base64 of 24 random bytes (Standard Webhooks secret format). */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+export const WEBHOOK_SECRET_GRACE_MS = 24 * 3600 * 1000;
+
+export interface WebhookSecret {
+  secret: string;
+  createdAt: Timestamp;
+  expiresAt: Timestamp | null;
+}
+
+/**
+ * Rotation: the new secret signs from now on; every secret still valid keeps signing for the
+ * grace period (never longer than it already would); expired ones are dropped.
+ */
+export function rotateSecrets(current: WebhookSecret[], fresh: string, now: Timestamp): WebhookSecret[] {
+  const graceEnd = now.toMillis() + WEBHOOK_SECRET_GRACE_MS;
+  const kept = current
+    .filter((s) => !s.expiresAt || s.expiresAt.toMillis() > now.toMillis())
+    .map((s) => ({
+      ...s,
+      expiresAt: Timestamp.fromMillis(Math.min(graceEnd, s.expiresAt ? s.expiresAt.toMillis() : graceEnd)),
+    }));
+  return [...kept, { secret: fresh, createdAt: now, expiresAt: null }];
+}
+
+const httpUrl = z
+  .string()
+  .max(2048, 'At most 2048 characters.')
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && !url.username && !url.password;
+    } catch {
+      return false;
+    }
+  }, 'Must be an absolute http(s) URL without credentials.');
+
+/** A field that may be set, or cleared with `null`. */
+const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+export const SMS_SENDER_RE = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$|^\+[1-9]\d{6,14}$/;
+
+/** `PATCH /settings`: a partial update; `null` clears an optional field. */
+export const settingsPatchSchema = z.strictObject({
+  name: z.string({ error: 'Must be a string.' }).trim().min(1, 'Must not be empty.').max(100, 'At most 100 characters.').optional(),
+  branding: z
+    .strictObject({
+      logoUrl: clearable(httpUrl),
+      accentColor: clearable(z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Must be a colour like #1d4ed8.')),
+    })
+    .optional(),
+  settings: z
+    .strictObject({
+      paymentMethods: paymentMethodsSchema.optional(),
+      locale: z.enum(SUPPORTED_LOCALES, { error: 'Must be "en" or "nb".' }).optional(),
+      returnUrl: clearable(httpUrl),
+      cancelUrl: clearable(httpUrl),
+      callbackUrl: clearable(httpUrl),
+      smsSender: clearable(z.string().regex(SMS_SENDER_RE, 'Up to 11 letters or digits (with at least one letter), or an E.164 number.')),
+      smsTemplate: clearable(
+        z
+          .string()
+          .max(1000, 'At most 1000 characters.')
+          .refine((text) => text.includes('{link}'), 'Must contain the {link} placeholder.'),
+      ),
+      smsReceipts: z.boolean({ error: 'Must be true or false.' }).optional(),
+    })
+    .optional(),
+});
+export type SettingsPatch = z.output<typeof settingsPatchSchema>;
+
+/** Flattens a patch into Firestore update paths; `null` becomes a field delete. */
+export function settingsUpdates(patch: SettingsPatch): Record<string, unknown> {
+  const updates: Record<string, unknown> = {};
+  if (patch.name !== undefined) updates.name = patch.name;
+  for (const group of ['branding', 'settings'] as const) {
+    const values = patch[group] as Record<string, unknown> | undefined;
+    if (!values) continue;
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      updates[`${group}.${key}`] = value === null ? FieldValue.delete() : value;
+    }
+  }
+  return updates;
+}
+
+export const createApiKeySchema = z.strictObject({
+  name: z.string({ error: 'Give the key a name.' }).trim().min(1, 'Must not be empty.').max(64, 'At most 64 characters.'),
+});
+
+export const addUserSchema = z.strictObject({
+  email: z.email({ error: 'Must be an email address.' }).max(254),
+  role: z.enum(['owner', 'staff'], { error: 'Must be "owner" or "staff".' }),
+});
+
+export const statsQuerySchema = z.strictObject({
+  days: z.coerce.number().int().min(1, 'At least 1.').max(90, 'At most 90.').default(30),
+  /** Minutes to add to UTC to get the merchant's local time (e.g. 60 for CET); days are local days. */
+  tzOffset: z.coerce.number().int().min(-840).max(840).default(0),
+});
+
+export interface DayBucket {
+  /** Local calendar date, YYYY-MM-DD. */
+  date: string;
+  start: number;
+  end: number;
+}
+
+/** The last `days` local days, oldest first, ending with today (which ends at the next midnight). */
+export function dayBuckets(days: number, tzOffsetMinutes: number, nowMs: number): DayBucket[] {
+  const offset = tzOffsetMinutes * 60_000;
+  const localMidnight = Math.floor((nowMs + offset) / 86_400_000) * 86_400_000;
+  const buckets: DayBucket[] = [];
+  for (let i = days - 1; i >= 0; i--) {
+    const localStart = localMidnight - i * 86_400_000;
+    buckets.push({
+      date: new Date(localStart).toISOString().slice(0, 10),
+      start: localStart - offset,
+      end: localStart + 86_400_000 - offset,
+    });
+  }
+  return buckets;
+}
+
+export const PAID_STATUSES = ['paid', 'partially_refunded', 'refunded'] as const;
+/** Statuses only reachable after the payer opened the link (or paid directly). */
+export const OPENED_OR_LATER = ['opened', 'processing', ...PAID_STATUSES] as const;
+export const SMS_SENT_STATUSES = ['sent', 'delivered', 'undelivered'] as const;
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  mode: Mode;
+  prefix: string;
+  createdAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+const iso = (t: Timestamp | null | undefined): string | null => (t && typeof t.toDate === 'function' ? t.toDate().toISOString() : null);
+
+export function apiKeyView(id: string, doc: ApiKeyDoc): ApiKeyView {
+  return {
+    id,
+    name: doc.name,
+    mode: doc.mode,
+    prefix: doc.prefix,
+    createdAt: iso(doc.createdAt),
+    revokedAt: iso(doc.revokedAt),
+    lastUsedAt: iso(doc.lastUsedAt),
+  };
+}
+
+export function settingsView(merchant: MerchantDoc) {
+  return {
+    id: merchant.id,
+    object: 'merchant_settings' as const,
+    name: merchant.name,
+    mode: merchant.mode,
+    branding: merchant.branding ?? {},
+    settings: merchant.settings,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+export async function updateSettings(db: Firestore, merchantId: string, patch: SettingsPatch) {
+  const ref = merchantRef(db, merchantId);
+  const updates = settingsUpdates(patch);
+  if (Object.keys(updates).length > 0) await ref.update(updates);
+  const snap = await ref.get();
+  return settingsView(snap.data() as MerchantDoc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// API keys
+
+const apiKeys = (db: Firestore) => db.collection('apiKeys');
+
+export async function listApiKeys(db: Firestore, merchantId: string) {
+  // A merchant has a handful of keys: sorted here, so no composite index is needed.
+  const snap = await apiKeys(db).where('merchantId', '==', merchantId).get();
+  const data = snap.docs
+    .map((d) => apiKeyView(d.id, d.data() as ApiKeyDoc))
+    .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
+  return { object: 'list', data, hasMore: false };
+}
+
+export async function createApiKey(db: Firestore, merchantId: string, mode: Mode, name: string) {
+  const secret = newApiKeySecret(mode);
+  const id = sha256Hex(secret);
+  const doc: ApiKeyDoc = {
+    merchantId,
+    mode,
+    prefix: apiKeyPrefix(secret),
+    name,
+    createdAt: Timestamp.now(),
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+  await apiKeys(db).doc(id).create(doc);
+  return { ...apiKeyView(id, doc), object: 'api_key', secret };
+}
+
+export async function revokeApiKey(db: Firestore, merchantId: string, id: string) {
+  if (!/^[0-9a-f]{64}$/.test(id)) throw notFound('API key');
+  const ref = apiKeys(db).doc(id);
+  return db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    const doc = snap.data() as ApiKeyDoc | undefined;
+    if (!doc || doc.merchantId !== merchantId) throw notFound('API key');
+    if (doc.revokedAt) return apiKeyView(id, doc);
+    const revokedAt = Timestamp.now();
+    tx.update(ref, { revokedAt });
+    return apiKeyView(id, { ...doc, revokedAt });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Callback signing secrets
+
+const secretsRef = (db: Firestore, merchantId: string) => db.collection('merchantSecrets').doc(merchantId);
+
+function secretsView(list: WebhookSecret[], nowMs: number) {
+  return {
+    object: 'list',
+    data: list
+      .filter((s) => !s.expiresAt || s.expiresAt.toMillis() > nowMs)
+      .map((s) => ({ secret: s.secret, createdAt: iso(s.createdAt), expiresAt: iso(s.expiresAt) }))
+      .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '')),
+  };
+}
+
+export async function getWebhookSecrets(db: Firestore, merchantId: string) {
+  const snap = await secretsRef(db, merchantId).get();
+  return secretsView((snap.get('webhookSecrets') as WebhookSecret[] | undefined) ?? [], Date.now());
+}
+
+export async function rotateWebhookSecret(db: Firestore, merchantId: string) {
+  const ref = secretsRef(db, merchantId);
+  const list = await db.runTransaction(async (tx) => {
+    const snap = await tx.get(ref);
+    const next = rotateSecrets((snap.get('webhookSecrets') as WebhookSecret[] | undefined) ?? [], newWebhookSecret(), Timestamp.now());
+    tx.set(ref, { webhookSecrets: next }, { merge: true });
+    return next;
+  });
+  return secretsView(list, Date.now());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users (members)
+
+/** The slice of firebase-admin's Auth the member endpoints use. */
+export interface MemberAuth {
+  getUser(uid: string): Promise<{ uid: string; email?: string; customClaims?: Record<string, unknown> }>;
+  getUserByEmail(email: string): Promise<{ uid: string; email?: string; customClaims?: Record<string, unknown> }>;
+  createUser(props: { email: string; password: string; emailVerified?: boolean }): Promise<{ uid: string; email?: string }>;
+  setCustomUserClaims(uid: string, claims: Record<string, unknown> | null): Promise<void>;
+  revokeRefreshTokens(uid: string): Promise<void>;
+  generatePasswordResetLink(email: string): Promise<string>;
+}
+
+const membersRef = (db: Firestore, merchantId: string) => merchantRef(db, merchantId).collection('members');
+
+interface MemberDoc {
+  email: string;
+  role: 'owner' | 'staff';
+  createdAt: Timestamp;
+}
+
+const memberView = (uid: string, doc: MemberDoc) => ({ uid, email: doc.email, role: doc.role, createdAt: iso(doc.createdAt) });
+
+/**
+ * Lists members from `merchants/{id}/members`. A signed-in caller without a member document
+ * (e.g. a user made before members were recorded) is recorded from their claims first.
+ */
+export async function listMembers(db: Firestore, auth: MemberAuth, merchantId: string, caller: { uid: string | null; role: string }) {
+  const members = membersRef(db, merchantId);
+  if (caller.uid && (caller.role === 'owner' || caller.role === 'staff')) {
+    const own = await members.doc(caller.uid).get();
+    if (!own.exists) {
+      const user = await auth.getUser(caller.uid);
+      await members.doc(caller.uid).set({ email: user.email ?? '', role: caller.role, createdAt: Timestamp.now() });
+    }
+  }
+  const snap = await members.get();
+  const data = snap.docs
+    .map((d) => memberView(d.id, d.data() as MemberDoc))
+    .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+  return { object: 'list', data, hasMore: false };
+}
+
+function randomPassword(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+const isAuthError = (error: unknown, code: string) => (error as { code?: string } | null)?.code === code;
+
+export async function addMember(db: Firestore, auth: MemberAuth, merchantId: string, input: z.output<typeof addUserSchema>) {
+  const email = input.email.toLowerCase();
+  let user: { uid: string; customClaims?: Record<string, unknown> };
+  try {
+    user = await auth.getUserByEmail(email);
+    const claimed = user.customClaims?.merchantId;
+    if (typeof claimed === 'string' && claimed !== merchantId) {
+      throw new DomainError('invalid_state', 'This email already belongs to another merchant’s user.', {
+        errors: [{ field: 'email', message: 'Already a user of another merchant.' }],
+      });
+    }
+  } catch (error) {
+    if (!isAuthError(error, 'auth/user-not-found')) throw error;
+    user = await auth.createUser({ email, password: randomPassword(), emailVerified: false });
+  }
+  await auth.setCustomUserClaims(user.uid, { merchantId, role: input.role });
+  // Sessions pick up the new role on their next token refresh.
+  const doc: MemberDoc = { email, role: input.role, createdAt: Timestamp.now() };
+  await membersRef(db, merchantId).doc(user.uid).set(doc);
+  const passwordResetLink = await auth.generatePasswordResetLink(email);
+  return { ...memberView(user.uid, doc), object: 'user', passwordResetLink };
+}
+
+export async function removeMember(db: Firestore, auth: MemberAuth, merchantId: string, uid: string, callerUid: string | null) {
+  if (callerUid && uid === callerUid) {
+    throw new DomainError('invalid_request', 'You cannot remove yourself; ask another owner.', {
+      errors: [{ field: 'uid', message: 'Cannot remove yourself.' }],
+    });
+  }
+  const memberDoc = await membersRef(db, merchantId).doc(uid).get();
+  let user: { customClaims?: Record<string, unknown> } | null = null;
+  try {
+    user = await auth.getUser(uid);
+  } catch (error) {
+    if (!isAuthError(error, 'auth/user-not-found')) throw error;
+  }
+  const claimsMatch = user?.customClaims?.merchantId === merchantId;
+  if (!memberDoc.exists && !claimsMatch) throw notFound('User');
+  if (claimsMatch) {
+    await auth.setCustomUserClaims(uid, null);
+    await auth.revokeRefreshTokens(uid);
+  }
+  await memberDoc.ref.delete();
+  return { uid, object: 'user', deleted: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overview numbers: aggregation queries only (count and sum), never reading the invoices.
+
+const MAX_CURRENCIES = 10;
+
+/** Distinct currencies of the merchant's invoices by a skip scan: one document read per currency. */
+async function currenciesOf(db: Firestore, merchantId: string): Promise<string[]> {
+  const found: string[] = [];
+  let q: Query = db.collection('invoices').where('merchantId', '==', merchantId).orderBy('currency').select('currency').limit(1);
+  for (let i = 0; i < MAX_CURRENCIES; i++) {
+    const snap = await q.get();
+    const currency = snap.docs[0]?.get('currency') as string | undefined;
+    if (!currency) break;
+    found.push(currency);
+    q = db.collection('invoices').where('merchantId', '==', merchantId).where('currency', '>', currency).orderBy('currency').select('currency').limit(1);
+  }
+  return found;
+}
+
+export async function overviewStats(db: Firestore, merchantId: string, options: { days: number; tzOffset: number }, nowMs = Date.now()) {
+  const buckets = dayBuckets(options.days, options.tzOffset, nowMs);
+  const from = Timestamp.fromMillis(buckets[0]!.start);
+  const to = Timestamp.fromMillis(buckets[buckets.length - 1]!.end);
+  const invoices = db.collection('invoices').where('merchantId', '==', merchantId);
+
+  // Paid volume: per currency and local day, by paidAt (one range filter per query).
+  const currencies = await currenciesOf(db, merchantId);
+  const volume = await Promise.all(
+    currencies.map(async (currency) => {
+      const days = await Promise.all(
+        buckets.map(async (bucket) => {
+          const snap = await invoices
+            .where('currency', '==', currency)
+            .where('paidAt', '>=', Timestamp.fromMillis(bucket.start))
+            .where('paidAt', '<', Timestamp.fromMillis(bucket.end))
+            .aggregate({ count: AggregateField.count(), amount: AggregateField.sum('amount') })
+            .get();
+          const data = snap.data();
+          return { date: bucket.date, count: data.count, amount: data.amount ?? 0 };
+        }),
+      );
+      return { currency, total: days.reduce((sum, d) => sum + d.amount, 0), count: days.reduce((sum, d) => sum + d.count, 0), days };
+    }),
+  );
+
+  // Funnel for invoices created in the window. Only one range filter (createdAt) per query;
+  // the steps are equality / `in` filters on status fields, a shape every Firestore (and the
+  // emulator) serves from an index without multiple inequality filters.
+  const created = invoices.where('createdAt', '>=', from).where('createdAt', '<', to);
+  const count = async (q: Query) => (await q.count().get()).data().count;
+  const [total, sent, delivered, opened, paid] = await Promise.all([
+    count(created),
+    count(created.where('sms.status', 'in', [...SMS_SENT_STATUSES])),
+    count(created.where('sms.status', '==', 'delivered')),
+    count(created.where('status', 'in', [...OPENED_OR_LATER])),
+    count(created.where('status', 'in', [...PAID_STATUSES])),
+  ]);
+
+  return {
+    object: 'overview',
+    days: options.days,
+    tzOffset: options.tzOffset,
+    from: from.toDate().toISOString(),
+    to: to.toDate().toISOString(),
+    volume: volume.filter((v) => v.count > 0),
+    funnel: { created: total, sent, delivered, opened, paid },
+  };
+}

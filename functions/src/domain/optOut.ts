@@ -1,0 +1,28 @@
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { optOutRef, recordSmsStatus } from './sms';
+import type { InvoiceDoc } from './types';
+
+const OPEN = ['scheduled', 'sending', 'sent', 'opened'];
+
+/**
+ * A payer answered STOP: no SMS goes to the number from now on, and every open invoice's
+ * payment-request SMS is marked opted out (with its `invoice.sms.failed` callback) so the
+ * merchant knows to reach the payer another way.
+ */
+export async function optOut(db: Firestore, phone: string, keyword: string): Promise<number> {
+  await optOutRef(db, phone).set({ phone, keyword, at: Timestamp.now() });
+  const open = await db.collection('invoices').where('payer.phone', '==', phone).where('status', 'in', OPEN).get();
+  let marked = 0;
+  for (const doc of open.docs) {
+    const invoice = doc.data() as InvoiceDoc;
+    if (!invoice.sms.messageId) continue;
+    const outcome = await recordSmsStatus(db, { messageId: invoice.sms.messageId, status: 'opted_out', failureCode: 'opted_out' });
+    if (outcome === 'applied') marked++;
+  }
+  return marked;
+}
+
+/** START: the number receives SMS again. */
+export async function optIn(db: Firestore, phone: string): Promise<void> {
+  await optOutRef(db, phone).delete();
+}

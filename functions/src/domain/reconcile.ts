@@ -1,0 +1,64 @@
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import type { CardProvider } from '../adapters/cardProvider';
+import type { PhoneBilling } from '../adapters/phoneBilling';
+import { applyCardEvent } from './cardEvents';
+import { failTransaction, phoneChargeRequest } from './pay';
+import { settlePhone } from './phonePay';
+import { invoiceRef } from './timeline';
+import type { InvoiceDoc, TransactionDoc } from './types';
+
+export const CARD_STALE_MS = 15 * 60_000;
+export const PHONE_STALE_MS = 2 * 60_000;
+
+/** Settles one card transaction from the provider's own record of its Checkout Session. */
+export async function reconcileCardTransaction(deps: { db: Firestore; card: CardProvider }, txn: TransactionDoc): Promise<string> {
+  if (txn.status !== 'processing' || !txn.providerSessionId) return 'skipped';
+  const session = await deps.card.sessionStatus(txn.providerSessionId);
+  const eventId = `reconcile_${txn.providerSessionId}_${session.status}`;
+  if (session.status === 'complete' && session.paymentStatus !== 'unpaid') {
+    return applyCardEvent(deps.db, deps.card.name, { kind: 'payment_succeeded', eventId, transactionId: txn.id, sessionId: txn.providerSessionId, paymentId: session.paymentIntentId });
+  }
+  if (session.status === 'expired') {
+    return applyCardEvent(deps.db, deps.card.name, { kind: 'session_expired', eventId, transactionId: txn.id, sessionId: txn.providerSessionId });
+  }
+  return 'open';
+}
+
+/** Settles one phone transaction from the billing provider's status. */
+export async function reconcilePhoneTransaction(deps: { db: Firestore; phone: PhoneBilling }, txn: TransactionDoc): Promise<string> {
+  if (txn.status !== 'processing' && txn.status !== 'awaiting_pin') return 'skipped';
+  const invoice = (await invoiceRef(deps.db, txn.invoiceId).get()).data() as InvoiceDoc;
+  const result = await deps.phone.status(phoneChargeRequest(txn, invoice));
+  if (result.status === 'succeeded') return (await settlePhone(deps.db, txn.id)).status;
+  if (result.status === 'failed' && txn.status === 'processing') {
+    await failTransaction(deps.db, txn.id, result.failureCode, result.failureMessage);
+    return 'failed';
+  }
+  return result.status;
+}
+
+/**
+ * Every transaction left `processing` past its provider's usual time is looked up at the
+ * provider, so a lost webhook or delivery report never leaves a paid invoice unpaid.
+ */
+export async function reconcileStale(deps: { db: Firestore; card: CardProvider; phone: PhoneBilling }, now = Date.now()) {
+  const outcomes: Record<string, string> = {};
+  for (const [method, staleMs] of [['card', CARD_STALE_MS], ['phone', PHONE_STALE_MS]] as const) {
+    const stale = await deps.db
+      .collection('transactions')
+      .where('method', '==', method)
+      .where('status', '==', 'processing')
+      .where('updatedAt', '<', Timestamp.fromMillis(now - staleMs))
+      .limit(200)
+      .get();
+    for (const doc of stale.docs) {
+      const txn = doc.data() as TransactionDoc;
+      try {
+        outcomes[txn.id] = method === 'card' ? await reconcileCardTransaction(deps, txn) : await reconcilePhoneTransaction(deps, txn);
+      } catch (error) {
+        outcomes[txn.id] = `error: ${(error as Error).message}`;
+      }
+    }
+  }
+  return outcomes;
+}

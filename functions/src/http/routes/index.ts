@@ -1,0 +1,17 @@
+import type { Services } from '../../services';
+import { Router } from '../router';
+import { invoiceRoutes } from './invoices';
+import { payRoutes } from './pay';
+import { sandboxRoutes } from './sandbox';
+import { devRoutes } from './dev';
+import { transactionRoutes } from './transactions';
+import { consoleRoutes } from './console';
+
+/** Every `/api/v1` route: each parses, authenticates and hands over to the domain. */
+export const apiRouter = new Router<Services>().on('GET', '/health', async () => ({ status: 200, body: { status: 'ok' } }));
+invoiceRoutes(apiRouter);
+payRoutes(apiRouter);
+sandboxRoutes(apiRouter);
+devRoutes(apiRouter);
+transactionRoutes(apiRouter);
+consoleRoutes(apiRouter);

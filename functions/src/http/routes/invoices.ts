@@ -1,0 +1,70 @@
+import type { Services } from '../../services';
+import type { Router } from '../router';
+import { z } from 'zod';
+import { jsonBody } from '../request';
+import { idempotencyScope, merchantOf } from '../auth';
+import { DomainError } from '../../domain/errors';
+import { createInvoiceSchema, listInvoicesQuerySchema, parseOrThrow } from '../../domain/schemas';
+import { runIdempotent } from '../../domain/idempotency';
+import { cancelInvoice, createInvoice, getInvoice, listInvoiceEvents, listInvoices, resendInvoice } from '../../domain/invoices';
+import { refundInvoice } from '../../domain/refunds';
+import { callbackUrlProblem } from '../../domain/callbackUrl';
+
+const refundSchema = z.strictObject({
+  amount: z.number({ error: 'Must be an integer in minor units.' }).int('Must be an integer in minor units.').positive('Must be greater than zero.').optional(),
+});
+
+export function invoiceRoutes(router: Router<Services>): void {
+  router
+    .on('POST', '/invoices', async (request, _params, services) => {
+      const merchant = await merchantOf(services, request);
+      const input = parseOrThrow(createInvoiceSchema, jsonBody(request));
+      const refusal = input.callbackUrl && callbackUrlProblem(input.callbackUrl, { allowLoopback: services.emulator });
+      if (refusal) {
+        throw new DomainError('invalid_request', `callbackUrl ${refusal}.`, { errors: [{ field: 'callbackUrl', message: `Callback URLs ${refusal}.` }] });
+      }
+      return runIdempotent(services.db, idempotencyScope(merchant, request), (tx) =>
+        createInvoice(services.db, tx, merchant, input, services.publicBaseUrl),
+      );
+    })
+
+    .on('GET', '/invoices', async (request, _params, services) => {
+      const merchant = await merchantOf(services, request);
+      const query = parseOrThrow(listInvoicesQuerySchema, request.query, 'query');
+      return { status: 200, body: await listInvoices(services.db, merchant.id, query) };
+    })
+
+    .on('GET', '/invoices/:id', async (request, { id }, services) => {
+      const merchant = await merchantOf(services, request);
+      return { status: 200, body: await getInvoice(services.db, merchant.id, id!) };
+    })
+
+    .on('GET', '/invoices/:id/events', async (request, { id }, services) => {
+      const merchant = await merchantOf(services, request);
+      return { status: 200, body: await listInvoiceEvents(services.db, merchant.id, id!) };
+    })
+
+    .on('POST', '/invoices/:id/cancel', async (request, { id }, services) => {
+      const merchant = await merchantOf(services, request);
+      let sessionToExpire: string | null = null;
+      const result = await runIdempotent(services.db, idempotencyScope(merchant, request), async (tx) => {
+        const outcome = await cancelInvoice(services.db, tx, merchant.id, id!);
+        sessionToExpire = outcome.sessionToExpire;
+        return outcome.result;
+      });
+      if (sessionToExpire) await services.card.expireCheckout(sessionToExpire);
+      return result;
+    })
+
+    .on('POST', '/invoices/:id/resend', async (request, { id }, services) => {
+      const merchant = await merchantOf(services, request);
+      return runIdempotent(services.db, idempotencyScope(merchant, request), (tx) => resendInvoice(services.db, tx, merchant.id, id!));
+    })
+
+    .on('POST', '/invoices/:id/refund', async (request, { id }, services) => {
+      const merchant = await merchantOf(services, request);
+      const { amount } = parseOrThrow(refundSchema, request.rawBody.length ? jsonBody(request) : {});
+      const { refund, invoice } = await refundInvoice(services, merchant.id, id!, amount, request.headers['idempotency-key']);
+      return { status: 200, body: { ...invoice, refund: { id: refund.id, amount: refund.amount, status: refund.status } } };
+    });
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import type { Services } from '../../services';
+import type { Router } from '../router';
+import { jsonBody } from '../request';
+import { loadMerchant } from '../../domain/merchants';
+import { parseOrThrow, startPaymentSchema } from '../../domain/schemas';
+import { startPayment, viewPayment } from '../../domain/pay';
+import { verifyPhonePayment } from '../../domain/phonePay';
+
+export const verifyPinSchema = z.strictObject({ pin: z.string({ error: 'Enter the 6 digits from the SMS.' }).max(20) });
+
+/** The payer's endpoints: no key, scoped by the pay token. */
+export function payRoutes(router: Router<Services>): void {
+  router
+    .on('GET', '/pay/:token', async (_request, { token }, services) => ({
+      status: 200,
+      body: await viewPayment(services.db, token!, (id) => loadMerchant(services.db, id), services.sandbox),
+      headers: { 'Cache-Control': 'no-store' },
+    }))
+
+    .on('POST', '/pay/:token/transactions', async (request, { token }, services) => {
+      const { method } = parseOrThrow(startPaymentSchema, jsonBody(request));
+      return { status: 201, body: await startPayment(services, { token: token! }, method) };
+    })
+
+    .on('POST', '/pay/:token/transactions/:id/verify', async (request, { token, id }, services) => {
+      const { pin } = parseOrThrow(verifyPinSchema, jsonBody(request));
+      return { status: 200, body: await verifyPhonePayment(services, { token: token! }, id!, pin.trim()) };
+    });
+}

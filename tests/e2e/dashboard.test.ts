@@ -1,0 +1,178 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { api, validInvoice } from '../support/api';
+import { admin, createMerchant, waitForSnapshot, type TestMerchant } from '../support/admin';
+import { LAPTOP, PHONE, launchChromium } from '../support/browser';
+import { BASE_URL } from '../support/env';
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let merchant: TestMerchant;
+
+/** Shared by the steps below, which run in order (one dashboard session). */
+const state: { id?: string; payUrl?: string; reference?: string; apiInvoiceId?: string } = {};
+
+const nav = () => page.getByRole('navigation', { name: 'Dashboard' });
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  merchant = await createMerchant({ name: 'Harbour Café' });
+  context = await browser.newContext({ ...LAPTOP, acceptDownloads: true });
+  page = await context.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function exportCsv(): Promise<string[][]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^invoices-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = (await readFile((await download.path())!, 'utf8')).replace(/^\ufeff/, '');
+  // Minimal RFC 4180 reader (quoted cells may hold commas and doubled quotes).
+  return text
+    .split('\r\n')
+    .filter(Boolean)
+    .map((line) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"')));
+}
+
+describe('merchant dashboard in Chromium', () => {
+  it('signs in', async () => {
+    await page.goto(`${BASE_URL}/merchant`);
+    await page.getByLabel('Email').fill(merchant.email);
+    await page.getByLabel('Password').fill(merchant.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await nav().waitFor();
+    // Owners see the owner pages.
+    for (const name of ['Overview', 'Invoices', 'New invoice', 'Settings', 'Developers', 'Users']) {
+      expect(await nav().getByRole('link', { name, exact: true }).count()).toBe(1);
+    }
+  });
+
+  it('creates an invoice from the form, with an SMS preview and the pay link as a QR code', async () => {
+    await nav().getByRole('link', { name: 'New invoice' }).click();
+    state.reference = `dash-${Date.now()}`;
+    // Client-side validation first.
+    await page.getByRole('button', { name: 'Create and send' }).click();
+    await expect.poll(() => page.locator('#inv-phone-error').textContent()).toBe('Required.');
+
+    await page.getByLabel('Amount', { exact: true }).fill('129,50');
+    await page.getByLabel('Description', { exact: true }).fill('Cinnamon buns');
+    await page.getByLabel('Payer phone').fill('+4791234567');
+    await page.getByLabel('Your reference (optional)').fill(state.reference);
+    await expect
+      .poll(() => page.getByTestId('sms-text').textContent())
+      .toMatch(/^Harbour Café requests NOK 129\.50 for Cinnamon buns\. Pay here: http/);
+    expect(await page.getByTestId('sms-encoding').textContent()).toBe('GSM-7');
+
+    await page.getByRole('button', { name: 'Create and send' }).click();
+    const created = page.locator('.created[data-invoice-id]');
+    await created.waitFor({ timeout: 15_000 });
+    state.id = (await created.getAttribute('data-invoice-id'))!;
+    expect(state.id).toMatch(/^inv_/);
+    state.payUrl = (await created.locator('figcaption a').textContent())!.trim();
+    expect(state.payUrl).toMatch(/\/pay\/[A-Za-z0-9_-]+$/);
+    await created.locator('.qr-code svg').waitFor();
+    expect(await created.getByRole('img', { name: 'QR code of the pay link' }).count()).toBe(1);
+
+    const stored = (await admin().db.collection('invoices').doc(state.id).get()).data()!;
+    expect(stored).toMatchObject({ amount: 12950, currency: 'NOK', description: 'Cinnamon buns', reference: state.reference, merchantId: merchant.merchantId });
+  });
+
+  it('watches the invoice go paid live while a second browser context pays it', async () => {
+    await page.getByRole('link', { name: 'Open invoice' }).click();
+    const facts = page.locator(`.detail-grid[data-invoice-id="${state.id}"]`);
+    await facts.locator('[data-status]').first().waitFor();
+    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+
+    // As a payer would, open the link once the SMS is out.
+    await waitForSnapshot(admin().db.collection('invoices').doc(state.id!), (s) => ['sent', 'delivered'].includes(s.get('sms.status') as string));
+    const payer = await (await browser.newContext(PHONE)).newPage();
+    await payer.goto(state.payUrl!);
+    await payer.getByRole('button', { name: /Card/ }).click();
+    await payer.waitForURL(/\/sandbox\/checkout\/cs_/);
+    await payer.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await payer.getByRole('button', { name: 'Pay', exact: true }).click();
+    await payer.waitForURL(/\/receipt$/);
+
+    await facts.locator('dd [data-status="paid"]').first().waitFor({ timeout: 15_000 });
+    await page.locator('[data-event-type="invoice.paid"]').waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    await payer.context().close();
+  });
+
+  it('refunds it in full after a confirmation', async (ctx) => {
+    // Is the refund endpoint deployed? An unknown invoice gives 404 "not found" when it is, and
+    // the router's "No API route" 404 when it is not.
+    const probe = await api('POST', '/invoices/inv_0000000000000000000000/refund', { key: merchant.apiKey, body: {} });
+    if (probe.status === 404 && /No API route/i.test(String(probe.body?.detail))) {
+      ctx.skip('POST /invoices/{id}/refund is not implemented yet');
+    }
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Refund this payment?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Refund', exact: true }).click();
+    await page.locator(`.detail-grid[data-invoice-id="${state.id}"] dd [data-status="refunded"]`).first().waitFor({ timeout: 15_000 });
+  });
+
+  it('creates an API key (shown once), revokes it, and the revoked key gets 401', async () => {
+    await nav().getByRole('link', { name: 'Developers' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('e2e key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('new-key-secret').textContent())!.trim();
+    expect(secret).toMatch(/^sk_test_[A-Za-z0-9]{32}$/);
+    expect((await api('GET', '/invoices', { key: secret })).status).toBe(200);
+
+    const row = page.locator('tr[data-key-name="e2e key"]');
+    await row.locator('[data-status="active"]').waitFor();
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByTestId('new-key-secret').count()).toBe(0);
+
+    await row.getByRole('button', { name: 'Revoke key e2e key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke this key?' });
+    await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await row.locator('[data-status="revoked"]').waitFor();
+    const refused = await api('GET', '/invoices', { key: secret });
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('unauthorized');
+  });
+
+  it('exports the filtered list as CSV', async () => {
+    const other = await api('POST', '/invoices', {
+      key: merchant.apiKey,
+      body: validInvoice({ amount: 5000, description: 'Coffee, "large"', reference: `${state.reference}-api` }),
+    });
+    expect(other.status).toBe(201);
+    state.apiInvoiceId = other.body.id;
+
+    await nav().getByRole('link', { name: 'Invoices', exact: true }).click();
+    await page.locator(`[data-invoice-id="${state.apiInvoiceId}"]`).waitFor();
+
+    const all = await exportCsv();
+    const header = all[0]!;
+    expect(header).toEqual(['id', 'reference', 'status', 'amount', 'currency', 'amount_refunded', 'description', 'payer_phone', 'payer_name', 'sms_status', 'created_at', 'opened_at', 'paid_at', 'expires_at']);
+    const col = (name: string) => header.indexOf(name);
+    expect(all).toHaveLength(3);
+    const paidRow = all.find((r) => r[col('id')] === state.id)!;
+    expect(paidRow[col('amount')]).toBe('129.50');
+    expect(paidRow[col('currency')]).toBe('NOK');
+    expect(paidRow[col('description')]).toBe('Cinnamon buns');
+    expect(['paid', 'refunded']).toContain(paidRow[col('status')]);
+    expect(paidRow[col('created_at')]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(paidRow[col('paid_at')]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const apiRow = all.find((r) => r[col('id')] === state.apiInvoiceId)!;
+    expect(apiRow[col('amount')]).toBe('50.00');
+    expect(apiRow[col('description')]).toBe('Coffee, "large"');
+    expect(apiRow[col('payer_phone')]).toBe('+4791234567');
+
+    // Filtered by exact reference: only that invoice.
+    await page.getByLabel('Search by').selectOption('reference');
+    await page.getByLabel('Search', { exact: true }).fill(state.reference!);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('tbody tr[data-invoice-id]').count()).toBe(1);
+    const filtered = await exportCsv();
+    expect(filtered).toHaveLength(2);
+    expect(filtered[1]![col('id')]).toBe(state.id);
+  });
+});

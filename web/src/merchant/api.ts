@@ -1,0 +1,59 @@
+import { ApiError, newIdempotencyKey, type Problem } from '../lib/api';
+import { firebase } from './firebase';
+
+export { ApiError };
+
+/**
+ * Same-origin call to `/api/v1` as the signed-in dashboard user (`Authorization: Bearer <ID
+ * token>`). Resolves with the JSON body on 2xx; throws `ApiError` carrying the problem+json.
+ * POSTs get a fresh `Idempotency-Key` unless one is given (so a retry can reuse it).
+ */
+export async function merchantApi<T>(
+  path: string,
+  init: { method?: string; body?: unknown; idempotencyKey?: string | null } = {},
+): Promise<T> {
+  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
+  const user = firebase().auth.currentUser;
+  if (!user) throw new ApiError(401, { code: 'unauthorized', detail: 'Sign in again.' });
+  const headers: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    Authorization: `Bearer ${await user.getIdToken()}`,
+  };
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method === 'POST' && init.idempotencyKey !== null) headers['Idempotency-Key'] = init.idempotencyKey ?? newIdempotencyKey();
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, null, 'network');
+  }
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) throw new ApiError(response.status, body && typeof body === 'object' ? (body as Problem) : null);
+  return body as T;
+}
+
+/** A 404 for the route itself (endpoint not deployed yet), as opposed to a missing resource. */
+export function isMissingEndpoint(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.status !== 404) return false;
+  const detail = error.problem?.detail ?? '';
+  return !error.problem || /^No API route/i.test(detail);
+}
+
+/** `errors: [{ field, message }]` of a validation problem as a map. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (error instanceof ApiError) for (const e of error.problem?.errors ?? []) out[e.field] = e.message;
+  return out;
+}

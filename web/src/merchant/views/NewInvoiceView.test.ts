@@ -1,0 +1,85 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils';
+
+const calls: { path: string; init: unknown }[] = [];
+vi.mock('../api', async () => {
+  const { ApiError } = await import('../../lib/api');
+  return {
+    ApiError,
+    merchantApi: vi.fn(async (path: string, init?: { body?: unknown }) => {
+      calls.push({ path, init });
+      if (path === '/settings') {
+        return { id: 'm1', name: 'Fjord Bakery', mode: 'test', branding: {}, settings: { paymentMethods: ['card'], locale: 'en' } };
+      }
+      const body = init?.body as { reference?: string };
+      if (body?.reference === 'taken') {
+        throw new ApiError(400, { code: 'invalid_request', errors: [{ field: 'reference', message: 'Already used by invoice inv_x.' }] });
+      }
+      return { id: 'inv_new', payUrl: 'http://127.0.0.1:5000/pay/tok', amount: 12950, currency: 'NOK', status: 'sending' };
+    }),
+  };
+});
+
+import NewInvoiceView from './NewInvoiceView.vue';
+
+async function mountForm() {
+  const wrapper = mount(NewInvoiceView, { props: { merchantId: 'm1' }, global: { stubs: { RouterLink: RouterLinkStub } }, attachTo: document.body });
+  await flushPromises();
+  return wrapper;
+}
+
+beforeEach(() => {
+  calls.length = 0;
+});
+
+describe('NewInvoiceView', () => {
+  it('validates on submit, marks fields invalid, and sends nothing', async () => {
+    const wrapper = await mountForm();
+    await wrapper.get('form').trigger('submit');
+    expect(wrapper.get('#inv-amount').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.get('#inv-amount-error').text()).toBe('Required.');
+    expect(wrapper.get('#inv-phone-error').text()).toBe('Required.');
+    expect(wrapper.get('#inv-description').attributes('aria-describedby')).toContain('inv-description-error');
+    expect(calls.filter((c) => c.path === '/invoices')).toHaveLength(0);
+
+    await wrapper.get('#inv-phone').setValue('91234567');
+    expect(wrapper.get('#inv-phone-error').text()).toContain('international form');
+    wrapper.unmount();
+  });
+
+  it('uses the merchant’s default methods, previews the SMS, posts minor units and shows the QR code', async () => {
+    const wrapper = await mountForm();
+    expect((wrapper.get('input[value="card"]').element as HTMLInputElement).checked).toBe(true);
+    expect((wrapper.get('input[value="phone"]').element as HTMLInputElement).checked).toBe(false);
+    await wrapper.get('#inv-amount').setValue('129,50');
+    await wrapper.get('#inv-description').setValue('Cinnamon buns');
+    await wrapper.get('#inv-phone').setValue('+4791234567');
+    expect(wrapper.get('[data-testid="sms-text"]').text()).toMatch(/^Fjord Bakery requests NOK 129\.50 for Cinnamon buns\. Pay here: /);
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    const post = calls.find((c) => c.path === '/invoices')!;
+    expect((post.init as { body: unknown }).body).toEqual({
+      amount: 12950,
+      currency: 'NOK',
+      description: 'Cinnamon buns',
+      payer: { phone: '+4791234567' },
+      paymentMethods: ['card'],
+    });
+    await flushPromises();
+    expect(wrapper.get('[data-invoice-id="inv_new"]').text()).toContain('http://127.0.0.1:5000/pay/tok');
+    await vi.waitFor(() => expect(wrapper.find('.qr-code svg').exists()).toBe(true));
+    wrapper.unmount();
+  });
+
+  it('shows the API’s field errors next to the fields', async () => {
+    const wrapper = await mountForm();
+    await wrapper.get('#inv-amount').setValue('10');
+    await wrapper.get('#inv-description').setValue('Tea');
+    await wrapper.get('#inv-phone').setValue('+4791234567');
+    await wrapper.get('#inv-reference').setValue('taken');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('#inv-reference-error').text()).toBe('Already used by invoice inv_x.');
+    wrapper.unmount();
+  });
+});
