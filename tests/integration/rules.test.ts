@@ -79,6 +79,10 @@ describe('firestore.rules', () => {
     await assertFails(getDocs(collection(ownerA(), 'invoices')));
     await assertFails(getDocs(query(collection(staffA(), 'apiKeys'), where('merchantId', '==', A))));
     await assertSucceeds(getDocs(query(collection(ownerA(), 'apiKeys'), where('merchantId', '==', A))));
+    await assertSucceeds(getDocs(collection(staffA(), 'invoices', 'inv-merchant-a', 'events')));
+    await assertFails(getDocs(collection(ownerB(), 'invoices', 'inv-merchant-a', 'events')));
+    await assertSucceeds(getDocs(collection(ownerA(), 'callbackEvents', 'evt-merchant-a', 'attempts')));
+    await assertFails(getDocs(collection(staffA(), 'callbackEvents', 'evt-merchant-a', 'attempts')));
   });
 
   it('denies every client write: no one writes money, status, keys or settings', async () => {
