@@ -7,6 +7,9 @@ import type { CallbackType, InvoiceDoc, SmsMessageDoc, TimelineType } from './ty
 
 const messageRef = (db: Firestore, id: string) => db.collection('smsMessages').doc(id);
 
+/** How long a send attempt may hold a message before another attempt may take it over. */
+const CLAIM_TIMEOUT_MS = 2 * 60_000;
+
 /** Numbers that answered STOP; no SMS goes to them until they answer START. */
 export const optOutRef = (db: Firestore, phone: string) => db.collection('optOuts').doc(phone);
 
@@ -22,11 +25,15 @@ const earlyReceiptRef = (db: Firestore, provider: string, providerMessageId: str
  * delivered twice sends once; a provider error that retrying cannot fix marks it failed with the
  * provider's code, anything else is thrown so Cloud Tasks retries.
  */
-export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: string): Promise<'sent' | 'skipped' | 'failed' | 'opted_out'> {
+export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: string): Promise<'sent' | 'skipped' | 'failed' | 'opted_out' | 'not_due'> {
   const claimed = await db.runTransaction(async (tx) => {
     const snap = await tx.get(messageRef(db, messageId));
     const message = snap.data() as SmsMessageDoc | undefined;
     if (!message || !['scheduled', 'queued', 'sending'].includes(message.status)) return { skip: 'skipped' as const };
+    // Another attempt holds a fresh claim; an old claim is an attempt that died mid-send.
+    if (message.status === 'sending' && Date.now() - message.updatedAt.toMillis() < CLAIM_TIMEOUT_MS) return { skip: 'skipped' as const };
+    // Cloud Tasks honours the schedule; this guards against an early delivery (the emulator has no schedule).
+    if (message.sendAt && message.sendAt.toMillis() > Date.now() + 5_000) return { skip: 'not_due' as const };
     const invSnap = message.invoiceId ? await tx.get(invoiceRef(db, message.invoiceId)) : null;
     const optedOut = (await tx.get(optOutRef(db, message.to))).exists;
     let invoice = invSnap?.data() as InvoiceDoc | undefined;
@@ -66,7 +73,14 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
     });
     return 'sent';
   } catch (error) {
-    if (!(error instanceof PermanentSmsError)) throw error;
+    if (!(error instanceof PermanentSmsError)) {
+      // Give the claim back so the queue's retry sends it; the provider did not take it.
+      await db.runTransaction(async (tx) => {
+        const snap = await tx.get(messageRef(db, messageId));
+        if (snap.get('status') === 'sending') tx.update(snap.ref, { status: 'queued', updatedAt: Timestamp.now() });
+      });
+      throw error;
+    }
     logger.warn('SMS refused by the provider', { messageId, code: error.providerCode, message: error.message });
     const status: SmsStatus = error.providerCode === 'opted_out' ? 'opted_out' : 'failed';
     await recordSmsStatus(db, { messageId, status, failureCode: error.providerCode });

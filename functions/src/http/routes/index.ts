@@ -6,6 +6,7 @@ import { sandboxRoutes } from './sandbox';
 import { devRoutes } from './dev';
 import { transactionRoutes } from './transactions';
 import { consoleRoutes } from './console';
+import { openApiDocument } from '../openapi';
 
 /** Every `/api/v1` route: each parses, authenticates and hands over to the domain. */
 export const apiRouter = new Router<Services>().on('GET', '/health', async () => ({ status: 200, body: { status: 'ok' } }));
@@ -15,3 +16,4 @@ sandboxRoutes(apiRouter);
 devRoutes(apiRouter);
 transactionRoutes(apiRouter);
 consoleRoutes(apiRouter);
+apiRouter.on('GET', '/openapi.json', async (_request, _params, services) => ({ status: 200, body: openApiDocument(services.publicBaseUrl) }));

@@ -10,7 +10,7 @@ import { cancelInvoice, createInvoice, getInvoice, listInvoiceEvents, listInvoic
 import { refundInvoice } from '../../domain/refunds';
 import { callbackUrlProblem } from '../../domain/callbackUrl';
 
-const refundSchema = z.strictObject({
+export const refundSchema = z.strictObject({
   amount: z.number({ error: 'Must be an integer in minor units.' }).int('Must be an integer in minor units.').positive('Must be greater than zero.').optional(),
 });
 

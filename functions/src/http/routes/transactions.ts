@@ -14,7 +14,7 @@ import { verifyPinSchema } from './pay';
 import type { TransactionDoc } from '../../domain/types';
 
 const method = z.enum(PAYMENT_METHODS, { error: 'Must be "card" or "phone".' });
-const forInvoiceSchema = z.strictObject({ invoiceId: z.string().regex(/^inv_[A-Za-z0-9]{22}$/, 'Must be an invoice id.'), method });
+export const forInvoiceSchema = z.strictObject({ invoiceId: z.string().regex(/^inv_[A-Za-z0-9]{22}$/, 'Must be an invoice id.'), method });
 
 /** Direct transactions: for integrators who already know how the payer will pay. */
 export function transactionRoutes(router: Router<Services>): void {

@@ -1,0 +1,1067 @@
+import { z } from 'zod';
+import { DomainError, type DomainErrorCode } from '../domain/errors';
+import {
+  PAYMENT_METHODS,
+  SUPPORTED_LOCALES,
+  createInvoiceSchema,
+  listInvoicesQuerySchema,
+  sandboxPaySchema,
+  startPaymentSchema,
+} from '../domain/schemas';
+import { addUserSchema, createApiKeySchema, settingsPatchSchema, statsQuerySchema } from '../domain/console';
+import { INVOICE_STATUSES, SMS_STATUSES, TRANSACTION_STATUSES } from '../domain/status';
+import { CALLBACK_TYPES } from '../domain/types';
+import { toProblem } from './problem';
+import { refundSchema } from './routes/invoices';
+import { verifyPinSchema } from './routes/pay';
+import { forInvoiceSchema } from './routes/transactions';
+
+/**
+ * `GET /openapi.json`: the OpenAPI 3.1 document of the API. Request bodies and query
+ * parameters are converted from the very zod schemas the routes validate with; responses are
+ * zod schemas defined here (exported, so tests can check real responses against them) and
+ * converted the same way. Every path here is relative to `{publicBaseUrl}/api/v1`.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Response schemas
+
+const isoDateTime = z.iso.datetime().describe('ISO 8601 date-time in UTC.');
+const nullableDateTime = isoDateTime.nullable();
+const minorUnits = z.number().int().describe('Amount in the currency’s minor unit (e.g. øre, cents).');
+const currency = z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 currency code, upper case.');
+const paymentMethod = z.enum(PAYMENT_METHODS);
+const mode = z.enum(['test', 'live']);
+const listOf = <T extends z.ZodType>(item: T) => z.object({ object: z.literal('list'), data: z.array(item), hasMore: z.boolean() });
+
+export const transactionNextSchema = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('redirect'), url: z.string().describe('Send the payer here (the PSP’s checkout page).') }),
+    z.object({
+      type: z.literal('pin'),
+      expiresAt: isoDateTime.describe('When the PIN sent by SMS stops working.'),
+      attemptsLeft: z.number().int().min(0).describe('Wrong PINs still allowed.'),
+    }),
+  ])
+  .nullable()
+  .describe('What to do next: follow a redirect (card), enter the SMS PIN (phone), or nothing (`null`) once the transaction is settled.');
+
+export const transactionSchema = z.object({
+  id: z.string().regex(/^txn_[A-Za-z0-9]{22}$/),
+  object: z.literal('transaction'),
+  invoiceId: z.string().regex(/^inv_[A-Za-z0-9]{22}$/),
+  method: paymentMethod,
+  provider: z.enum(['stripe', 'strex', 'sandbox']),
+  status: z.enum(TRANSACTION_STATUSES),
+  amount: minorUnits,
+  currency,
+  failureCode: z.string().nullable(),
+  failureMessage: z.string().nullable(),
+  amountRefunded: minorUnits,
+  next: transactionNextSchema,
+  livemode: z.boolean(),
+  createdAt: isoDateTime,
+  succeededAt: nullableDateTime,
+});
+
+export const transactionSummarySchema = z.object({
+  id: z.string().regex(/^txn_[A-Za-z0-9]{22}$/),
+  method: paymentMethod,
+  provider: z.enum(['stripe', 'strex', 'sandbox']),
+  status: z.enum(TRANSACTION_STATUSES),
+});
+
+export const invoiceSchema = z.object({
+  id: z.string().regex(/^inv_[A-Za-z0-9]{22}$/),
+  object: z.literal('invoice'),
+  status: z.enum(INVOICE_STATUSES),
+  amount: minorUnits,
+  amountRefunded: minorUnits,
+  currency,
+  description: z.string(),
+  payer: z.object({ phone: z.string().describe('E.164'), name: z.string().optional(), locale: z.enum(SUPPORTED_LOCALES).optional() }),
+  paymentMethods: z.array(paymentMethod),
+  reference: z.string().nullable(),
+  metadata: z.record(z.string(), z.string()),
+  payUrl: z.string().describe('The link sent to the payer: `{origin}/pay/{token}`.'),
+  returnUrl: z.string().nullable(),
+  cancelUrl: z.string().nullable(),
+  callbackUrl: z.string().nullable(),
+  sms: z.object({
+    status: z.enum(SMS_STATUSES),
+    text: z.string(),
+    sender: z.string().nullable(),
+    segments: z.number().int().min(1),
+    encoding: z.enum(['GSM-7', 'UCS-2']),
+    sentAt: nullableDateTime,
+    deliveredAt: nullableDateTime,
+    failureCode: z.string().nullable(),
+  }),
+  livemode: z.boolean(),
+  createdAt: isoDateTime,
+  sendAt: nullableDateTime,
+  expiresAt: isoDateTime,
+  openedAt: nullableDateTime,
+  paidAt: nullableDateTime,
+  cancelledAt: nullableDateTime,
+  transaction: z
+    .union([transactionSchema, transactionSummarySchema])
+    .nullable()
+    .describe('The latest transaction: in full from `GET /invoices/{id}`, as a summary elsewhere; `null` before any.'),
+});
+
+export const invoiceListSchema = listOf(invoiceSchema);
+
+export const refundedInvoiceSchema = invoiceSchema.extend({
+  refund: z.object({ id: z.string(), amount: minorUnits, status: z.enum(['pending', 'succeeded', 'failed']) }),
+});
+
+export const timelineEventSchema = z.object({
+  id: z.string(),
+  type: z
+    .string()
+    .describe(`Timeline entry type: every callback type (${CALLBACK_TYPES.join(', ')}) plus steps that send no callback, such as invoice.scheduled, invoice.sms.queued and invoice.payment_started.`),
+  status: z.enum(INVOICE_STATUSES).describe('The invoice’s status after this step.'),
+  data: z.record(z.string(), z.unknown()),
+  callbackEventId: z.string().nullable().describe('The merchant callback this step sent (`GET /events/{id}`), if any.'),
+  createdAt: isoDateTime,
+});
+
+export const eventListSchema = listOf(timelineEventSchema);
+
+export const callbackPayloadSchema = z.object({
+  id: z.string().regex(/^evt_[A-Za-z0-9]{22}$/).describe('Also sent as the `webhook-id` header; the same on every retry and redelivery.'),
+  type: z.enum(CALLBACK_TYPES),
+  createdAt: isoDateTime,
+  sequence: z.number().int().min(1).describe('Increases by one per callback of this invoice, so a receiver can order them.'),
+  data: z.object({ invoice: invoiceSchema }),
+});
+
+export const callbackEventSchema = z
+  .looseObject({
+    id: z.string().regex(/^evt_[A-Za-z0-9]{22}$/),
+    type: z.enum(CALLBACK_TYPES),
+    invoiceId: z.string().optional(),
+    sequence: z.number().int().optional(),
+    url: z.string().nullable().optional(),
+    status: z.string().optional().describe('Delivery state, e.g. pending, delivered, failed.'),
+    attempts: z.number().int().optional(),
+    createdAt: isoDateTime.optional(),
+    deliveredAt: nullableDateTime.optional(),
+    payload: z.unknown().optional().describe('The body as sent (see `webhooks`).'),
+    deliveries: z
+      .array(
+        z.looseObject({
+          statusCode: z.number().int().nullable().optional(),
+          durationMs: z.number().optional(),
+          error: z.string().nullable().optional(),
+        }),
+      )
+      .optional()
+      .describe('Every delivery attempt: status code, duration and error.'),
+  })
+  .describe('A merchant callback event and its delivery attempts.');
+
+export const payViewSchema = z.object({
+  invoice: z.object({
+    id: z.string(),
+    status: z.enum(INVOICE_STATUSES),
+    amount: minorUnits,
+    amountRefunded: minorUnits,
+    currency,
+    description: z.string(),
+    reference: z.string().nullable(),
+    phoneMasked: z.string().describe('e.g. `+47 ••• •• 123`'),
+    paymentMethods: z.array(paymentMethod),
+    locale: z.enum(SUPPORTED_LOCALES),
+    expiresAt: isoDateTime,
+    paidAt: nullableDateTime,
+  }),
+  merchant: z.object({ name: z.string(), logoUrl: z.string().nullable(), accentColor: z.string().nullable() }),
+  transaction: transactionSchema.nullable(),
+  returnUrl: z.string().nullable().describe('The merchant’s returnUrl with `invoice` and `status` appended.'),
+  cancelUrl: z.string().nullable(),
+  sandbox: z.object({ card: z.boolean(), phone: z.boolean() }).describe('Which offered methods run in sandbox mode (no money moves).'),
+});
+
+export const sandboxCheckoutSchema = z.object({
+  id: z.string(),
+  status: z.enum(['open', 'complete', 'expired']),
+  amount: minorUnits,
+  currency,
+  description: z.string(),
+  merchantName: z.string(),
+  successUrl: z.string(),
+  cancelUrl: z.string(),
+  sandbox: z.literal(true),
+});
+
+export const sandboxPayResultSchema = z.object({ status: z.literal('succeeded'), redirectUrl: z.string() });
+
+export const outboxSchema = z.object({
+  data: z.array(
+    z.object({
+      id: z.string(),
+      to: z.string(),
+      body: z.string(),
+      status: z.string(),
+      kind: z.enum(['invoice', 'pin', 'receipt']),
+      invoiceId: z.string().nullable(),
+      createdAt: isoDateTime,
+    }),
+  ),
+});
+
+export const importResultSchema = z
+  .looseObject({
+    data: z.array(
+      z.looseObject({
+        row: z.number().int().describe('1-based row (CSV: data row after the header).'),
+        id: z.string().optional().describe('The invoice created from this row.'),
+        error: z.unknown().optional().describe('Why this row was not imported; nothing of it was written.'),
+      }),
+    ),
+  })
+  .describe('Per-row results, in input order.');
+
+const merchantSettings = z.object({
+  paymentMethods: z.array(paymentMethod),
+  locale: z.enum(SUPPORTED_LOCALES),
+  returnUrl: z.string().optional(),
+  cancelUrl: z.string().optional(),
+  callbackUrl: z.string().optional(),
+  smsSender: z.string().optional(),
+  smsTemplate: z.string().optional(),
+  smsReceipts: z.boolean().optional(),
+});
+
+export const settingsSchema = z.object({
+  id: z.string(),
+  object: z.literal('merchant_settings'),
+  name: z.string(),
+  mode,
+  branding: z.object({ logoUrl: z.string().optional(), accentColor: z.string().optional() }),
+  settings: merchantSettings,
+});
+
+export const apiKeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mode,
+  prefix: z.string().describe('The start of the key, e.g. `sk_test_AbCd`.'),
+  createdAt: nullableDateTime,
+  revokedAt: nullableDateTime,
+  lastUsedAt: nullableDateTime,
+});
+export const apiKeyCreatedSchema = apiKeySchema.extend({
+  object: z.literal('api_key'),
+  secret: z.string().regex(/^sk_(test|live)_[A-Za-z0-9]+$/).describe('Shown once; only its hash is stored.'),
+});
+export const apiKeyListSchema = listOf(apiKeySchema);
+
+export const webhookSecretListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      secret: z.string().regex(/^whsec_/),
+      createdAt: nullableDateTime,
+      expiresAt: nullableDateTime.describe('After a rotation the old secret keeps signing until this time (24 h).'),
+    }),
+  ),
+});
+
+export const memberSchema = z.object({ uid: z.string(), email: z.string(), role: z.enum(['owner', 'staff']), createdAt: nullableDateTime });
+export const memberCreatedSchema = memberSchema.extend({ object: z.literal('user'), passwordResetLink: z.string() });
+export const memberListSchema = listOf(memberSchema);
+export const memberDeletedSchema = z.object({ uid: z.string(), object: z.literal('user'), deleted: z.literal(true) });
+
+export const overviewSchema = z.object({
+  object: z.literal('overview'),
+  days: z.number().int(),
+  tzOffset: z.number().int(),
+  from: isoDateTime,
+  to: isoDateTime,
+  volume: z.array(
+    z.object({
+      currency,
+      total: minorUnits,
+      count: z.number().int(),
+      days: z.array(z.object({ date: z.string().describe('Local date, YYYY-MM-DD.'), count: z.number().int(), amount: minorUnits })),
+    }),
+  ),
+  funnel: z.object({ created: z.number().int(), sent: z.number().int(), delivered: z.number().int(), opened: z.number().int(), paid: z.number().int() }),
+});
+
+export const healthSchema = z.object({ status: z.literal('ok') });
+
+/** Every `code` a problem can carry; the compile-time check below keeps it in step with `DomainErrorCode`. */
+export const PROBLEM_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'card_declined',
+  'payment_declined',
+  'forbidden',
+  'not_found',
+  'invalid_state',
+  'idempotency_conflict',
+  'rate_limited',
+  'provider_error',
+] as const satisfies readonly DomainErrorCode[];
+type MissingCode = Exclude<DomainErrorCode, (typeof PROBLEM_CODES)[number]>;
+const everyCodeListed: [MissingCode] extends [never] ? true : never = true;
+void everyCodeListed;
+
+export const problemSchema = z
+  .looseObject({
+    type: z.string().describe('A URL naming the problem type, `https://docs.smspay.dev/errors/{code}`.'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.enum([...PROBLEM_CODES, 'internal_error']),
+    errors: z
+      .array(z.object({ field: z.string().describe('Dotted path, e.g. `payer.phone`, or `(body)`.'), message: z.string() }))
+      .optional()
+      .describe('Validation errors, one per field.'),
+    transaction: transactionSchema.optional().describe('PIN and payment errors: the transaction as it is now.'),
+    attemptsLeft: z.number().int().nullable().optional().describe('Wrong PIN: tries left.'),
+    declineCode: z.string().optional().describe('Declined payments: the provider’s reason, e.g. insufficient_funds.'),
+  })
+  .describe('RFC 9457 problem details (`application/problem+json`).');
+
+/** Response schemas by their name under `components.schemas`; tests validate real responses with them. */
+export const responseSchemas = {
+  Invoice: invoiceSchema,
+  InvoiceList: invoiceListSchema,
+  RefundedInvoice: refundedInvoiceSchema,
+  Transaction: transactionSchema,
+  TransactionSummary: transactionSummarySchema,
+  TransactionNext: transactionNextSchema,
+  TimelineEvent: timelineEventSchema,
+  EventList: eventListSchema,
+  CallbackEvent: callbackEventSchema,
+  CallbackPayload: callbackPayloadSchema,
+  ImportResult: importResultSchema,
+  PayView: payViewSchema,
+  SandboxCheckout: sandboxCheckoutSchema,
+  SandboxPayResult: sandboxPayResultSchema,
+  Outbox: outboxSchema,
+  Settings: settingsSchema,
+  ApiKey: apiKeySchema,
+  ApiKeyCreated: apiKeyCreatedSchema,
+  ApiKeyList: apiKeyListSchema,
+  WebhookSecretList: webhookSecretListSchema,
+  Member: memberSchema,
+  MemberCreated: memberCreatedSchema,
+  MemberList: memberListSchema,
+  MemberDeleted: memberDeletedSchema,
+  Overview: overviewSchema,
+  Health: healthSchema,
+  Problem: problemSchema,
+} satisfies Record<string, z.ZodType>;
+
+// ---------------------------------------------------------------------------------------------
+// Request schemas: the ones the routes validate with
+
+/** `POST /transactions` without an invoiceId: the invoice fields of `POST /invoices` plus `method`. */
+const transactionWithInvoiceSchema = createInvoiceSchema.safeExtend({ method: startPaymentSchema.shape.method });
+
+/** `POST /invoices/import` as JSON: each row is validated like `POST /invoices` and reported on its own. */
+const importInvoicesSchema = z.strictObject({ invoices: z.array(createInvoiceSchema).min(1).max(10_000) });
+
+const INPUT_COMPONENTS: Record<string, z.ZodType> = {
+  CreateInvoiceRequest: createInvoiceSchema,
+  ImportInvoicesRequest: importInvoicesSchema,
+  TransactionForInvoiceRequest: forInvoiceSchema,
+  TransactionWithInvoiceRequest: transactionWithInvoiceSchema,
+  StartPaymentRequest: startPaymentSchema,
+  VerifyPinRequest: verifyPinSchema,
+  RefundRequest: refundSchema,
+  SandboxPayRequest: sandboxPaySchema,
+  SettingsPatchRequest: settingsPatchSchema,
+  CreateApiKeyRequest: createApiKeySchema,
+  AddUserRequest: addUserSchema,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Conversion
+
+type Json = Record<string, unknown>;
+const SAFE_INT = Number.MAX_SAFE_INTEGER;
+
+/** Drops what zod adds that helps no reader: `$schema`/`$id`, the date-time regex next to `format`, safe-integer bounds. */
+function tidy(node: unknown, response: boolean): unknown {
+  if (Array.isArray(node)) return node.map((item) => tidy(item, response));
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node as Json)) {
+    if (key === '$schema' || key === '$id') continue;
+    if (key === 'pattern' && (node as Json).format === 'date-time') continue;
+    if ((key === 'minimum' && value === -SAFE_INT) || (key === 'maximum' && value === SAFE_INT)) continue;
+    if (key === 'propertyNames' && JSON.stringify(value) === '{"type":"string"}') continue;
+    // Responses may gain fields over time; clients should ignore the ones they do not know.
+    if (response && key === 'additionalProperties' && value === false) continue;
+    // `properties` and `$defs` hold names, not schemas; tidy their values only.
+    out[key] = tidy(value, response);
+  }
+  return out;
+}
+
+function convert(components: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(components)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io, uri: (id) => `#/components/schemas/${id}` });
+  return tidy(schemas, io === 'output') as Record<string, Json>;
+}
+
+/** A query schema as OpenAPI parameters, one per property. */
+function queryParameters(schema: z.ZodType): Json[] {
+  const json = tidy(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }), false) as Json;
+  const required = new Set((json.required as string[] | undefined) ?? []);
+  return Object.entries(json.properties as Record<string, Json>).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return { name, in: 'query', required: required.has(name), ...(description ? { description } : {}), schema: rest };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+const ref = (name: string, kind = 'schemas') => ({ $ref: `#/components/${kind}/${name}` });
+const json = (schemaName: string) => ({ 'application/json': { schema: ref(schemaName) } });
+
+type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 429 | 502;
+type Access = 'public' | 'key' | 'owner' | 'member';
+
+interface Operation {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: Access;
+  body?: { schema: Json; required?: boolean; csv?: boolean };
+  /** The zod schema the route parses `request.query` with. */
+  query?: z.ZodType;
+  status: number;
+  response: string;
+  responseDescription: string;
+  /** Answers a repeated Idempotency-Key with the first response and `Idempotent-Replayed: true`. */
+  replays?: boolean;
+  idempotencyNote?: string;
+  errors: ErrorStatus[];
+  extraHeaders?: Json;
+}
+
+const PATH_PARAMS: Record<string, Json> = {
+  'invoices:id': { type: 'string', pattern: '^inv_[A-Za-z0-9]{22}$', description: 'Invoice id.' },
+  'transactions:id': { type: 'string', pattern: '^txn_[A-Za-z0-9]{22}$', description: 'Transaction id.' },
+  'events:id': { type: 'string', pattern: '^evt_[A-Za-z0-9]{22}$', description: 'Callback event id (also its `webhook-id`).' },
+  'pay:token': { type: 'string', description: 'The pay token from the SMS link (`/pay/{token}`).' },
+  'pay:id': { type: 'string', pattern: '^txn_[A-Za-z0-9]{22}$', description: 'Transaction id.' },
+  'checkout:id': { type: 'string', description: 'Sandbox checkout session id.' },
+  'api-keys:id': { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'API key id (from `GET /api-keys`).' },
+  'users:uid': { type: 'string', description: 'The user’s uid.' },
+};
+
+function pathParameters(path: string): Json[] {
+  const segments = path.split('/').filter(Boolean);
+  return segments.flatMap((segment, i) => {
+    const name = /^\{(\w+)\}$/.exec(segment)?.[1];
+    if (!name) return [];
+    const schema = PATH_PARAMS[`${segments[i - 1]}:${name}`] ?? PATH_PARAMS[`${segments[0]}:${name}`] ?? { type: 'string' };
+    const { description, ...rest } = schema;
+    return [{ name, in: 'path', required: true, description, schema: rest }];
+  });
+}
+
+const bodyOf = (name: string) => ({ schema: ref(name) });
+
+const OPERATIONS: Operation[] = [
+  // Meta
+  { method: 'GET', path: '/health', operationId: 'getHealth', summary: 'Liveness', tag: 'Meta', access: 'public', status: 200, response: 'Health', responseDescription: 'The API is up.', errors: [] },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'getOpenApi',
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'Meta',
+    access: 'public',
+    status: 200,
+    response: '',
+    responseDescription: 'The OpenAPI document.',
+    errors: [],
+  },
+
+  // Invoices
+  {
+    method: 'POST',
+    path: '/invoices',
+    operationId: 'createInvoice',
+    summary: 'Create an invoice and send it by SMS',
+    description: 'Stores the invoice and queues the payment-request SMS (or schedules it with `sendAt`). Status `sending`, or `scheduled`.',
+    tag: 'Invoices',
+    access: 'key',
+    body: bodyOf('CreateInvoiceRequest'),
+    status: 201,
+    response: 'Invoice',
+    responseDescription: 'The invoice.',
+    replays: true,
+    errors: [400, 401, 403, 409, 429],
+  },
+  {
+    method: 'GET',
+    path: '/invoices',
+    operationId: 'listInvoices',
+    summary: 'List invoices, newest first',
+    description: 'Cursor paging: pass the last `id` you got as `startingAfter` while `hasMore` is true.',
+    tag: 'Invoices',
+    access: 'key',
+    query: listInvoicesQuerySchema,
+    status: 200,
+    response: 'InvoiceList',
+    responseDescription: 'A page of invoices.',
+    errors: [400, 401, 403, 429],
+  },
+  {
+    method: 'POST',
+    path: '/invoices/import',
+    operationId: 'importInvoices',
+    summary: 'Import invoices from CSV or JSON',
+    description:
+      'Up to 10,000 rows, as `text/csv` (a header row naming the invoice fields) or `{ invoices: [...] }`. Each row is validated like `POST /invoices` and answered on its own: `{ row, id }` or `{ row, error }`; a refused row writes nothing.',
+    tag: 'Invoices',
+    access: 'key',
+    body: { schema: ref('ImportInvoicesRequest'), csv: true },
+    status: 200,
+    response: 'ImportResult',
+    responseDescription: 'One result per row.',
+    errors: [400, 401, 403, 409, 429],
+  },
+  {
+    method: 'GET',
+    path: '/invoices/{id}',
+    operationId: 'getInvoice',
+    summary: 'Get an invoice with its latest transaction',
+    tag: 'Invoices',
+    access: 'key',
+    status: 200,
+    response: 'Invoice',
+    responseDescription: 'The invoice; `transaction` in full.',
+    errors: [401, 403, 404, 429],
+  },
+  {
+    method: 'GET',
+    path: '/invoices/{id}/events',
+    operationId: 'listInvoiceEvents',
+    summary: 'The invoice’s timeline, oldest first',
+    tag: 'Invoices',
+    access: 'key',
+    status: 200,
+    response: 'EventList',
+    responseDescription: 'Every step of the invoice.',
+    errors: [401, 403, 404, 429],
+  },
+  {
+    method: 'POST',
+    path: '/invoices/{id}/cancel',
+    operationId: 'cancelInvoice',
+    summary: 'Cancel an unpaid invoice',
+    description: 'Cancelling twice answers the same. A paid invoice answers 409 `invalid_state`: refund it instead.',
+    tag: 'Invoices',
+    access: 'key',
+    status: 200,
+    response: 'Invoice',
+    responseDescription: 'The cancelled invoice.',
+    replays: true,
+    errors: [401, 403, 404, 409, 429],
+  },
+  {
+    method: 'POST',
+    path: '/invoices/{id}/resend',
+    operationId: 'resendInvoice',
+    summary: 'Send the payment-request SMS again',
+    description: 'At most 3 times per invoice and not within a minute of the last (429 `rate_limited` with `Retry-After`).',
+    tag: 'Invoices',
+    access: 'key',
+    status: 200,
+    response: 'Invoice',
+    responseDescription: 'The invoice, its SMS queued again.',
+    replays: true,
+    errors: [401, 403, 404, 409, 429],
+  },
+  {
+    method: 'POST',
+    path: '/invoices/{id}/refund',
+    operationId: 'refundInvoice',
+    summary: 'Refund the paid transaction, in full or in part',
+    description: 'Without `amount`, refunds what is left. Phone bill payments refund in full only.',
+    tag: 'Invoices',
+    access: 'key',
+    body: { schema: ref('RefundRequest'), required: false },
+    status: 200,
+    response: 'RefundedInvoice',
+    responseDescription: 'The invoice after the refund, and the refund.',
+    idempotencyNote: 'Names the refund: the same key refunds once, and a retry answers that refund again.',
+    errors: [400, 401, 403, 404, 409, 429, 502],
+  },
+
+  // Transactions
+  {
+    method: 'POST',
+    path: '/transactions',
+    operationId: 'createTransaction',
+    summary: 'Start a payment directly',
+    description:
+      'Either `{ invoiceId, method }` for an existing invoice, or the fields of `POST /invoices` plus `method` to create the invoice and start paying it at once. Card answers `next.type = redirect`; phone sends a PIN by SMS and answers `next.type = pin`.',
+    tag: 'Transactions',
+    access: 'key',
+    body: { schema: { oneOf: [ref('TransactionForInvoiceRequest'), ref('TransactionWithInvoiceRequest')] } },
+    status: 201,
+    response: 'Transaction',
+    responseDescription: 'The transaction, with `next`.',
+    idempotencyNote: 'With invoice fields, the invoice is created once per key; the payment start resumes the open transaction rather than repeating it.',
+    errors: [400, 401, 403, 404, 409, 429, 502],
+  },
+  {
+    method: 'GET',
+    path: '/transactions/{id}',
+    operationId: 'getTransaction',
+    summary: 'Get a transaction',
+    tag: 'Transactions',
+    access: 'key',
+    status: 200,
+    response: 'Transaction',
+    responseDescription: 'The transaction.',
+    errors: [401, 403, 404, 429],
+  },
+  {
+    method: 'POST',
+    path: '/transactions/{id}/verify',
+    operationId: 'verifyTransaction',
+    summary: 'Confirm a phone payment with the PIN from the SMS',
+    description: 'A wrong PIN answers 400 with `attemptsLeft`; after 3 wrong tries, or once the PIN expired, the transaction fails (409). A declined charge answers 402 `payment_declined`.',
+    tag: 'Transactions',
+    access: 'key',
+    body: bodyOf('VerifyPinRequest'),
+    status: 200,
+    response: 'Transaction',
+    responseDescription: 'The transaction: `succeeded`, or `processing` while the provider confirms.',
+    idempotencyNote: 'Not replayed: a PIN is single use, so repeating a request that succeeded answers 409 `invalid_state` with the transaction as it is; nothing is charged twice.',
+    errors: [400, 401, 402, 403, 404, 409, 429, 502],
+  },
+
+  // Events (callbacks)
+  {
+    method: 'GET',
+    path: '/events/{id}',
+    operationId: 'getEvent',
+    summary: 'A callback event and its deliveries',
+    tag: 'Events',
+    access: 'key',
+    status: 200,
+    response: 'CallbackEvent',
+    responseDescription: 'The event, its payload and every delivery attempt.',
+    errors: [401, 403, 404, 429],
+  },
+  {
+    method: 'POST',
+    path: '/events/{id}/redeliver',
+    operationId: 'redeliverEvent',
+    summary: 'Send a callback again',
+    description: 'Delivers the same payload with the same `webhook-id`, freshly signed.',
+    tag: 'Events',
+    access: 'key',
+    status: 200,
+    response: 'CallbackEvent',
+    responseDescription: 'The event, queued for delivery.',
+    errors: [401, 403, 404, 409, 429],
+  },
+
+  // Payer
+  {
+    method: 'GET',
+    path: '/pay/{token}',
+    operationId: 'viewPayment',
+    summary: 'The payer’s view of an invoice',
+    description: 'No key: the pay token is the credential. The first view moves the invoice to `opened`. Unknown, expired and cancelled tokens all answer the same 404.',
+    tag: 'Payer',
+    access: 'public',
+    status: 200,
+    response: 'PayView',
+    responseDescription: 'What the pay page shows.',
+    errors: [404, 429],
+  },
+  {
+    method: 'POST',
+    path: '/pay/{token}/transactions',
+    operationId: 'startPayment',
+    summary: 'The payer picks a payment method',
+    description: 'Card: a checkout session to redirect to (a second tap reuses it). Phone: a PIN is sent by SMS.',
+    tag: 'Payer',
+    access: 'public',
+    body: bodyOf('StartPaymentRequest'),
+    status: 201,
+    response: 'Transaction',
+    responseDescription: 'The transaction, with `next`.',
+    idempotencyNote: 'Accepted; starting a payment is itself resumable (an open card checkout is returned again).',
+    errors: [400, 404, 409, 429, 502],
+  },
+  {
+    method: 'POST',
+    path: '/pay/{token}/transactions/{id}/verify',
+    operationId: 'verifyPayment',
+    summary: 'The payer enters the PIN',
+    tag: 'Payer',
+    access: 'public',
+    body: bodyOf('VerifyPinRequest'),
+    status: 200,
+    response: 'Transaction',
+    responseDescription: 'The transaction after the PIN.',
+    idempotencyNote: 'Not replayed: a PIN is single use, so repeating a request that succeeded answers 409 `invalid_state` with the transaction as it is.',
+    errors: [400, 402, 404, 409, 429, 502],
+  },
+
+  // Sandbox checkout
+  {
+    method: 'GET',
+    path: '/sandbox/checkout/{id}',
+    operationId: 'getSandboxCheckout',
+    summary: 'A sandbox card checkout session',
+    description: 'Only when `CARD_PROVIDER=sandbox`; otherwise 404. No money moves.',
+    tag: 'Sandbox',
+    access: 'public',
+    status: 200,
+    response: 'SandboxCheckout',
+    responseDescription: 'The session.',
+    errors: [404],
+  },
+  {
+    method: 'POST',
+    path: '/sandbox/checkout/{id}/pay',
+    operationId: 'paySandboxCheckout',
+    summary: 'Pay a sandbox checkout with a test card',
+    description: 'Stripe’s public test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined (402 `card_declined`).',
+    tag: 'Sandbox',
+    access: 'public',
+    body: bodyOf('SandboxPayRequest'),
+    status: 200,
+    response: 'SandboxPayResult',
+    responseDescription: 'Paid; send the payer to `redirectUrl`.',
+    idempotencyNote: 'Accepted; a completed session is no longer open (409).',
+    errors: [400, 402, 404, 409, 502],
+  },
+
+  // Development
+  {
+    method: 'GET',
+    path: '/dev/outbox',
+    operationId: 'listOutbox',
+    summary: 'The merchant’s outbox SMS messages (emulator only)',
+    description: 'Newest first, at most 100. In production this path answers 404.',
+    tag: 'Development',
+    access: 'key',
+    status: 200,
+    response: 'Outbox',
+    responseDescription: 'Outbox messages.',
+    errors: [401, 403, 404],
+  },
+
+  // Console (dashboard)
+  { method: 'GET', path: '/settings', operationId: 'getSettings', summary: 'Merchant settings', tag: 'Console', access: 'member', status: 200, response: 'Settings', responseDescription: 'The settings.', errors: [401, 403, 429] },
+  {
+    method: 'PATCH',
+    path: '/settings',
+    operationId: 'updateSettings',
+    summary: 'Change merchant settings',
+    description: 'A partial update; `null` clears an optional field. Owners only.',
+    tag: 'Console',
+    access: 'owner',
+    body: bodyOf('SettingsPatchRequest'),
+    status: 200,
+    response: 'Settings',
+    responseDescription: 'The settings after the change.',
+    errors: [400, 401, 403, 429],
+  },
+  { method: 'GET', path: '/api-keys', operationId: 'listApiKeys', summary: 'API keys', tag: 'Console', access: 'owner', status: 200, response: 'ApiKeyList', responseDescription: 'Keys, newest first.', errors: [401, 403, 429] },
+  {
+    method: 'POST',
+    path: '/api-keys',
+    operationId: 'createApiKey',
+    summary: 'Create an API key',
+    description: 'The secret is in this response only.',
+    tag: 'Console',
+    access: 'owner',
+    body: bodyOf('CreateApiKeyRequest'),
+    status: 201,
+    response: 'ApiKeyCreated',
+    responseDescription: 'The key with its secret.',
+    idempotencyNote: 'Not replayed: the answer holds a secret, which is never stored.',
+    errors: [400, 401, 403, 429],
+  },
+  {
+    method: 'POST',
+    path: '/api-keys/{id}/revoke',
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key',
+    tag: 'Console',
+    access: 'owner',
+    status: 200,
+    response: 'ApiKey',
+    responseDescription: 'The revoked key.',
+    idempotencyNote: 'Not needed: revoking again answers the same.',
+    errors: [401, 403, 404, 429],
+  },
+  {
+    method: 'GET',
+    path: '/webhook-secret',
+    operationId: 'getWebhookSecrets',
+    summary: 'Callback signing secrets',
+    tag: 'Console',
+    access: 'owner',
+    status: 200,
+    response: 'WebhookSecretList',
+    responseDescription: 'Every secret that signs now, newest first.',
+    errors: [401, 403, 429],
+  },
+  {
+    method: 'POST',
+    path: '/webhook-secret/rotate',
+    operationId: 'rotateWebhookSecret',
+    summary: 'Rotate the callback signing secret',
+    description: 'The new secret signs from now on; the old one keeps signing too for 24 hours.',
+    tag: 'Console',
+    access: 'owner',
+    status: 200,
+    response: 'WebhookSecretList',
+    responseDescription: 'Every secret that signs now.',
+    idempotencyNote: 'Not replayed: the answer holds secrets.',
+    errors: [401, 403, 429],
+  },
+  { method: 'GET', path: '/users', operationId: 'listUsers', summary: 'Dashboard users', tag: 'Console', access: 'owner', status: 200, response: 'MemberList', responseDescription: 'The merchant’s users.', errors: [401, 403, 429] },
+  {
+    method: 'POST',
+    path: '/users',
+    operationId: 'addUser',
+    summary: 'Add a dashboard user',
+    tag: 'Console',
+    access: 'owner',
+    body: bodyOf('AddUserRequest'),
+    status: 201,
+    response: 'MemberCreated',
+    responseDescription: 'The user, with a one-time link to set a password.',
+    idempotencyNote: 'Not replayed: the answer holds a one-time link.',
+    errors: [400, 401, 403, 409, 429],
+  },
+  {
+    method: 'DELETE',
+    path: '/users/{uid}',
+    operationId: 'removeUser',
+    summary: 'Remove a dashboard user',
+    tag: 'Console',
+    access: 'owner',
+    status: 200,
+    response: 'MemberDeleted',
+    responseDescription: 'Removed; their sessions are revoked.',
+    errors: [400, 401, 403, 404, 429],
+  },
+  {
+    method: 'GET',
+    path: '/stats/overview',
+    operationId: 'getOverview',
+    summary: 'Dashboard overview numbers',
+    tag: 'Console',
+    access: 'member',
+    query: statsQuerySchema,
+    status: 200,
+    response: 'Overview',
+    responseDescription: 'Paid volume per day and the invoice funnel.',
+    errors: [400, 401, 403, 429],
+  },
+];
+
+/** The API operations this document describes (method and `{param}` path), for tests. */
+export const OPERATION_PATHS = OPERATIONS.map(({ method, path }) => ({ method, path }));
+
+const ERROR_RESPONSES: Record<ErrorStatus, [name: string, reason: string]> = {
+  400: ['BadRequest', 'Bad request'],
+  401: ['Unauthorized', 'No valid key or session'],
+  402: ['PaymentDeclined', 'Payment declined'],
+  403: ['Forbidden', 'Not allowed for this caller'],
+  404: ['NotFound', 'Not found'],
+  409: ['Conflict', 'Conflict'],
+  429: ['TooManyRequests', 'Too many requests'],
+  502: ['ProviderError', 'A payment or SMS provider failed'],
+};
+
+function errorResponses(): Json {
+  const codesByStatus = new Map<number, string[]>();
+  for (const code of PROBLEM_CODES) {
+    const { status } = toProblem(new DomainError(code, ''));
+    codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+  }
+  const responses: Json = {};
+  for (const [status, [name, reason]] of Object.entries(ERROR_RESPONSES)) {
+    const codes = codesByStatus.get(Number(status));
+    if (!codes) throw new Error(`No problem code maps to ${status}.`);
+    responses[name] = {
+      description: `${reason}: \`code\` is ${codes.map((c) => `\`${c}\``).join(' or ')}.`,
+      ...(status === '429' ? { headers: { 'Retry-After': ref('RetryAfter', 'headers') } } : {}),
+      content: { 'application/problem+json': { schema: ref('Problem') } },
+    };
+  }
+  return responses;
+}
+
+function security(access: Access): Json {
+  switch (access) {
+    case 'public':
+      return { security: [] };
+    case 'key':
+      return {};
+    case 'member':
+      return { 'x-access': 'Secret key, or a signed-in dashboard user (owner or staff).' };
+    case 'owner':
+      return { 'x-access': 'Secret key, or a signed-in dashboard owner (staff get 403).' };
+  }
+}
+
+function operationObject(op: Operation): Json {
+  const parameters: Json[] = [...pathParameters(op.path), ...(op.query ? queryParameters(op.query) : [])];
+  if (op.method === 'POST') {
+    parameters.push(op.idempotencyNote ? { ...ref('IdempotencyKey', 'parameters'), description: op.idempotencyNote } : ref('IdempotencyKey', 'parameters'));
+  }
+  const headers: Json = { ...(op.replays ? { 'Idempotent-Replayed': ref('IdempotentReplayed', 'headers') } : {}), ...op.extraHeaders };
+  const success: Json = {
+    description: op.responseDescription,
+    ...(Object.keys(headers).length ? { headers } : {}),
+    content: op.response ? json(op.response) : { 'application/json': { schema: { type: 'object' } } },
+  };
+  const responses: Json = { [String(op.status)]: success };
+  for (const status of op.errors) responses[String(status)] = ref(ERROR_RESPONSES[status][0], 'responses');
+  let requestBody: Json | undefined;
+  if (op.body) {
+    const content: Json = { 'application/json': { schema: op.body.schema } };
+    if (op.body.csv) content['text/csv'] = { schema: { type: 'string', description: 'A header row of invoice fields (`payer.phone` style for nested ones), then one invoice per row.' } };
+    requestBody = { required: op.body.required ?? true, content };
+  }
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
+    tags: [op.tag],
+    ...security(op.access),
+    ...(parameters.length ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+  };
+}
+
+function webhooks(): Json {
+  const out: Json = {};
+  for (const type of CALLBACK_TYPES) {
+    out[type] = {
+      post: {
+        operationId: `callback_${type.replace(/\./g, '_')}`,
+        summary: `Callback \`${type}\``,
+        description:
+          'POSTed to the invoice’s `callbackUrl`, else the merchant’s default, signed per Standard Webhooks with the merchant’s `whsec_…` secret. Only a 2xx within 15 s counts; otherwise retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 24 h and 24 h; 410 disables the endpoint. Redirects are not followed.',
+        tags: ['Callbacks'],
+        security: [],
+        parameters: [ref('WebhookId', 'parameters'), ref('WebhookTimestamp', 'parameters'), ref('WebhookSignature', 'parameters')],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { allOf: [ref('CallbackPayload'), { type: 'object', properties: { type: { const: type } } }] } } },
+        },
+        responses: {
+          '2XX': { description: 'Received. Any other answer, or none within 15 s, is retried.' },
+          '410': { description: 'Gone: the endpoint is disabled and receives no more callbacks; the merchant is told.' },
+        },
+      },
+    };
+  }
+  return out;
+}
+
+let componentsCache: Json | undefined;
+
+function components(): Json {
+  componentsCache ??= {
+    securitySchemes: {
+      bearerAuth: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          '`Authorization: Bearer sk_test_…` or `sk_live_…` (a secret key, shown once at creation). The dashboard sends a signed-in user’s Firebase ID token the same way.',
+      },
+    },
+    schemas: { ...convert(responseSchemas, 'output'), ...convert(INPUT_COMPONENTS, 'input') },
+    parameters: {
+      IdempotencyKey: {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'Up to 255 characters, kept 24 h. The same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another body answers 409 `idempotency_conflict`.',
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
+      },
+      WebhookId: { name: 'webhook-id', in: 'header', required: true, description: 'The event id (`evt_…`); the same on every retry: deduplicate by it.', schema: { type: 'string' } },
+      WebhookTimestamp: { name: 'webhook-timestamp', in: 'header', required: true, description: 'Unix seconds when this attempt was signed; refuse old ones.', schema: { type: 'string', pattern: '^\\d+$' } },
+      WebhookSignature: {
+        name: 'webhook-signature',
+        in: 'header',
+        required: true,
+        description: 'Space-separated `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}">`; during a secret rotation, one per valid secret.',
+        schema: { type: 'string' },
+      },
+    },
+    headers: {
+      IdempotentReplayed: { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
+      RetryAfter: { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 1 } },
+    },
+    responses: errorResponses(),
+  };
+  return componentsCache;
+}
+
+function paths(): Json {
+  const out: Record<string, Json> = {};
+  for (const op of OPERATIONS) (out[op.path] ??= {})[op.method.toLowerCase()] = operationObject(op);
+  return out;
+}
+
+const documents = new Map<string, object>();
+
+/** The OpenAPI 3.1 document, built once per public base URL. */
+export function openApiDocument(publicBaseUrl: string): object {
+  const cached = documents.get(publicBaseUrl);
+  if (cached) return cached;
+  const document = {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    info: {
+      title: 'SMS Pay API',
+      version: '1.0.0',
+      summary: 'Payment requests by SMS: invoices, card and phone payments, callbacks.',
+      description:
+        'JSON over HTTPS. Amounts are integers in the currency’s minor unit; currencies are ISO 4217, upper case. Errors are `application/problem+json` (RFC 9457). Lists answer `{ data, hasMore }` and page with `limit` and `startingAfter`. Responses may gain fields: ignore the ones you do not know.',
+    },
+    servers: [{ url: `${publicBaseUrl.replace(/\/+$/, '')}/api/v1` }],
+    security: [{ bearerAuth: [] }],
+    tags: [
+      { name: 'Invoices' },
+      { name: 'Transactions' },
+      { name: 'Events', description: 'Merchant callbacks as sent, and their delivery attempts.' },
+      { name: 'Payer', description: 'The pay page’s endpoints: no key, scoped by the pay token.' },
+      { name: 'Sandbox', description: 'The local card checkout (CARD_PROVIDER=sandbox).' },
+      { name: 'Console', description: 'The merchant dashboard.' },
+      { name: 'Development', description: 'Emulator only.' },
+      { name: 'Meta' },
+      { name: 'Callbacks', description: 'What we POST to your callback URL.' },
+    ],
+    paths: paths(),
+    webhooks: webhooks(),
+    components: components(),
+  };
+  documents.set(publicBaseUrl, document);
+  return document;
+}
