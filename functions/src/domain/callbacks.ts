@@ -1,6 +1,9 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { notFound } from './errors';
 import { Webhook } from 'standardwebhooks';
 import type { TaskQueue } from '../adapters/tasks';
+import { sha256Hex } from './ids';
+import { invoiceRef } from './timeline';
 
 /** Seconds before each retry, per the spec: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 24 h, 24 h. */
 export const CALLBACK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000, 86400, 86400];
@@ -44,6 +47,10 @@ export interface DeliverDeps {
 
 export const callbackEventRef = (db: Firestore, id: string) => db.collection('callbackEvents').doc(id);
 
+/** Endpoints that answered 410 Gone: no automatic delivery goes to them until a manual redelivery succeeds. */
+export const disabledEndpointRef = (db: Firestore, merchantId: string, url: string) =>
+  db.collection('merchants').doc(merchantId).collection('disabledCallbackUrls').doc(sha256Hex(url));
+
 /**
  * One delivery attempt of a callback event (the `deliverCallback` queue's work), signed per
  * Standard Webhooks. Only a 2xx counts; 410 disables the merchant's endpoint; anything else
@@ -63,6 +70,11 @@ export async function deliverCallback(deps: DeliverDeps, eventId: string, attemp
   const now = new Date();
   const live = secrets.filter((s) => !s.expiresAt || s.expiresAt.toMillis() > now.getTime());
   const url = event.url as string;
+  const disabled = (await disabledEndpointRef(db, event.merchantId as string, url).get()).exists;
+  if (disabled && !manual) {
+    await ref.update({ status: 'disabled', lastError: 'the endpoint answered 410 Gone earlier and is disabled', updatedAt: Timestamp.now() });
+    return 'disabled';
+  }
   const refusal = await deps.checkUrl(url);
   let response: CallbackResponse;
   if (live.length === 0) {
@@ -106,8 +118,64 @@ export async function deliverCallback(deps: DeliverDeps, eventId: string, attemp
       nextAttemptAt: status === 'retrying' ? Timestamp.fromMillis(now.getTime() + nextDelay! * 1000) : null,
     });
   });
+  if (gone && !disabled) await disableEndpoint(db, event, url, at);
+  if (ok && disabled) await disabledEndpointRef(db, event.merchantId as string, url).delete();
   if (status === 'retrying' && !manual) {
     await deps.tasks.enqueue('deliverCallback', { eventId, attempt: attempt + 1 }, { id: `${eventId}-${attempt + 1}`, delaySeconds: nextDelay });
   }
   return status;
+}
+
+/** A 410 switches the endpoint off and says so on the invoice's timeline, where the merchant looks. */
+async function disableEndpoint(db: Firestore, event: FirebaseFirestore.DocumentData, url: string, at: Timestamp): Promise<void> {
+  await db.runTransaction(async (tx) => {
+    const ref = disabledEndpointRef(db, event.merchantId as string, url);
+    if ((await tx.get(ref)).exists) return;
+    tx.set(ref, { url, disabledAt: at, eventId: event.id });
+    tx.create(invoiceRef(db, event.invoiceId as string).collection('events').doc(), {
+      type: 'callback.endpoint_disabled',
+      data: { url, eventId: event.id },
+      merchantId: event.merchantId,
+      callbackEventId: null,
+      createdAt: at,
+    });
+  });
+}
+
+/** `GET /events/{id}`: a callback event, its payload and every delivery attempt. */
+export async function getCallbackEvent(db: Firestore, merchantId: string, id: string) {
+  if (!/^evt_[A-Za-z0-9]{22}$/.test(id)) throw notFound('Event');
+  const snap = await callbackEventRef(db, id).get();
+  if (!snap.exists || snap.get('merchantId') !== merchantId) throw notFound('Event');
+  const attempts = await snap.ref.collection('attempts').orderBy('at', 'asc').get();
+  const iso = (t: Timestamp | null | undefined) => (t ? t.toDate().toISOString() : null);
+  return {
+    id,
+    object: 'event',
+    type: snap.get('type') as string,
+    invoiceId: snap.get('invoiceId') as string,
+    sequence: snap.get('sequence') as number,
+    url: snap.get('url') as string,
+    status: snap.get('status') as string,
+    createdAt: iso(snap.get('createdAt')),
+    deliveredAt: iso(snap.get('deliveredAt')),
+    nextAttemptAt: iso(snap.get('nextAttemptAt')),
+    payload: JSON.parse(snap.get('payload') as string) as unknown,
+    deliveries: attempts.docs.map((a) => ({
+      attempt: a.get('attempt') as number,
+      manual: a.get('manual') as boolean,
+      statusCode: a.get('statusCode') as number | null,
+      durationMs: a.get('durationMs') as number,
+      error: a.get('error') as string | null,
+      at: iso(a.get('at')),
+    })),
+  };
+}
+
+/** `POST /events/{id}/redeliver`: one more attempt now, same `webhook-id`, logged like the others. */
+export async function redeliverCallback(db: Firestore, tasks: TaskQueue, merchantId: string, id: string) {
+  const event = await getCallbackEvent(db, merchantId, id);
+  const attempt = event.deliveries.length + 1;
+  await tasks.enqueue('deliverCallback', { eventId: id, attempt, manual: true }, { id: `${id}-manual-${Date.now()}` });
+  return { ...event, redelivery: { attempt, queued: true } };
 }

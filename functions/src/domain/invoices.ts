@@ -9,7 +9,7 @@ import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './sche
 import { invoiceToApi } from './serialize';
 import { DEFAULT_TEMPLATES, measureSms, renderTemplate } from './smsText';
 import { isPayable, isSettled } from './status';
-import { changeInvoice, invoiceRef, recordTimeline } from './timeline';
+import { changeInvoice, invoiceRef, recordTimeline, type DocumentWriter } from './timeline';
 import type { InvoiceDoc, MerchantDoc, SmsMessageDoc, TransactionDoc } from './types';
 import type { z } from 'zod';
 import type { ApiResult } from './idempotency';
@@ -32,35 +32,29 @@ export function referenceRef(db: Firestore, merchantId: string, reference: strin
   return db.collection('invoiceReferences').doc(`${merchantId}_${sha256Hex(reference)}`);
 }
 
-/**
- * Creates an invoice and queues its SMS in one transaction: the invoice, its pay token, its
- * reference claim, the SMS message (the outbox a trigger dispatches from) and the timeline entry
- * are all written, or none is.
- */
-export async function createInvoice(
-  db: Firestore,
-  tx: Transaction,
-  merchant: MerchantDoc,
-  input: CreateInvoiceInput,
-  publicBaseUrl: string,
-): Promise<ApiResult> {
+export interface BuiltInvoice {
+  invoice: InvoiceDoc;
+  message: SmsMessageDoc;
+}
+
+function checkMethods(input: CreateInvoiceInput, merchant: MerchantDoc) {
   const paymentMethods = input.paymentMethods ?? merchant.settings.paymentMethods;
-  const unsupported = paymentMethods.includes('phone') && input.currency !== 'NOK';
-  if (unsupported) {
+  if (paymentMethods.includes('phone') && input.currency !== 'NOK') {
     throw new DomainError('invalid_request', 'Phone billing charges Norwegian subscriptions in NOK only.', {
       errors: [{ field: 'paymentMethods', message: 'Remove "phone" or use currency NOK.' }],
     });
   }
-  if (input.reference) {
-    const claim = await tx.get(referenceRef(db, merchant.id, input.reference));
-    if (claim.exists) {
-      throw new DomainError('invalid_request', `The reference "${input.reference}" is already used by ${claim.get('invoiceId')}.`, {
-        errors: [{ field: 'reference', message: `Already used by invoice ${claim.get('invoiceId')}.` }],
-      });
-    }
-  }
+  return paymentMethods;
+}
 
-  const now = Timestamp.now();
+const referenceTaken = (reference: string, invoiceId: unknown) =>
+  new DomainError('invalid_request', `The reference "${reference}" is already used by ${String(invoiceId)}.`, {
+    errors: [{ field: 'reference', message: `Already used by invoice ${String(invoiceId)}.` }],
+  });
+
+/** The invoice and its first SMS as they will be stored; pure, so one import can build thousands. */
+export function buildInvoice(merchant: MerchantDoc, input: CreateInvoiceInput, publicBaseUrl: string, now = Timestamp.now()): BuiltInvoice {
+  const paymentMethods = checkMethods(input, merchant);
   const id = newId('inv');
   const payToken = newPayToken();
   const payUrl = `${publicBaseUrl}/pay/${payToken}`;
@@ -143,13 +137,55 @@ export async function createInvoice(
     updatedAt: now,
   };
 
-  tx.create(invoiceRef(db, id), invoice);
-  tx.create(db.collection('payTokens').doc(payToken), { invoiceId: id, merchantId: merchant.id, createdAt: now });
-  if (input.reference) tx.create(referenceRef(db, merchant.id, input.reference), { invoiceId: id, createdAt: now });
-  tx.create(db.collection('smsMessages').doc(smsId), message);
-  recordTimeline(db, tx, invoice, { timeline: { type: 'invoice.created', data: { sendAt: input.sendAt?.toISOString() ?? null } }, callback: 'invoice.created' }, now);
-  return { status: 201, body: invoiceToApi(invoice) };
+  return { invoice, message };
 }
+
+/** Writes a built invoice: the invoice, its pay token, its reference claim, its SMS and its first timeline entry. */
+export function writeInvoice(db: Firestore, writer: DocumentWriter, built: BuiltInvoice): void {
+  const { invoice, message } = built;
+  writer.create(invoiceRef(db, invoice.id), invoice);
+  writer.create(db.collection('payTokens').doc(invoice.payToken), { invoiceId: invoice.id, merchantId: invoice.merchantId, createdAt: invoice.createdAt });
+  if (invoice.reference) writer.create(referenceRef(db, invoice.merchantId, invoice.reference), { invoiceId: invoice.id, createdAt: invoice.createdAt });
+  writer.create(db.collection('smsMessages').doc(message.id), message);
+  recordTimeline(db, writer, invoice, { timeline: { type: 'invoice.created', data: { sendAt: invoice.sendAt?.toDate().toISOString() ?? null } }, callback: 'invoice.created' }, invoice.createdAt);
+}
+
+/**
+ * Creates an invoice and queues its SMS in one transaction: the invoice, its pay token, its
+ * reference claim, the SMS message (the outbox a trigger dispatches from) and the timeline entry
+ * are all written, or none is.
+ */
+export async function createInvoice(
+  db: Firestore,
+  tx: Transaction,
+  merchant: MerchantDoc,
+  input: CreateInvoiceInput,
+  publicBaseUrl: string,
+): Promise<ApiResult> {
+  checkMethods(input, merchant);
+  if (input.reference) {
+    const claim = await tx.get(referenceRef(db, merchant.id, input.reference));
+    if (claim.exists) throw referenceTaken(input.reference, claim.get('invoiceId'));
+  }
+  const built = buildInvoice(merchant, input, publicBaseUrl);
+  writeInvoice(db, tx, built);
+  return { status: 201, body: invoiceToApi(built.invoice) };
+}
+
+/** Reference claims that already exist, read in one round trip per 100. */
+export async function takenReferences(db: Firestore, merchantId: string, references: string[]): Promise<Map<string, string>> {
+  const taken = new Map<string, string>();
+  for (let i = 0; i < references.length; i += 100) {
+    const chunk = references.slice(i, i + 100);
+    const snaps = await db.getAll(...chunk.map((r) => referenceRef(db, merchantId, r)));
+    snaps.forEach((snap, j) => {
+      if (snap.exists) taken.set(chunk[j]!, snap.get('invoiceId') as string);
+    });
+  }
+  return taken;
+}
+
+export { referenceTaken };
 
 export async function loadInvoiceForMerchant(db: Firestore, merchantId: string, id: string): Promise<InvoiceDoc> {
   if (!/^inv_[A-Za-z0-9]{22}$/.test(id)) throw notFound('Invoice');

@@ -42,9 +42,14 @@ export function changeInvoice(
 }
 
 /** Appends the timeline entry and, when the invoice has a callback URL, the callback event. */
+/** Anything that can create documents: a Firestore transaction or a write batch. */
+export interface DocumentWriter {
+  create(ref: FirebaseFirestore.DocumentReference, data: FirebaseFirestore.DocumentData): unknown;
+}
+
 export function recordTimeline(
   db: Firestore,
-  tx: Transaction,
+  tx: DocumentWriter,
   invoice: InvoiceDoc,
   change: Pick<InvoiceChange, 'timeline' | 'callback'>,
   now: Timestamp,

@@ -6,6 +6,7 @@ import { getServices } from '../services';
 import { apiRouter } from '../http/routes/index';
 import { toProblem } from '../http/problem';
 import type { ApiRequest } from '../http/request';
+import { enforceRateLimit } from '../http/rateLimit';
 
 const API_BASE = '/api/v1';
 
@@ -20,6 +21,7 @@ export const api = onRequest({ region: REGION, secrets: [...CARD_SECRETS, ...PHO
     rawBody: req.rawBody ?? Buffer.alloc(0),
   };
   try {
+    enforceRateLimit(request);
     const response = await apiRouter.handle(request, getServices());
     res.status(response.status).set(response.headers ?? {});
     res.type('application/json').send(JSON.stringify(response.body));

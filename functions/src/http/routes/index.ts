@@ -5,6 +5,7 @@ import { payRoutes } from './pay';
 import { sandboxRoutes } from './sandbox';
 import { devRoutes } from './dev';
 import { transactionRoutes } from './transactions';
+import { eventRoutes } from './events';
 import { consoleRoutes } from './console';
 import { openApiDocument } from '../openapi';
 
@@ -15,5 +16,6 @@ payRoutes(apiRouter);
 sandboxRoutes(apiRouter);
 devRoutes(apiRouter);
 transactionRoutes(apiRouter);
+eventRoutes(apiRouter);
 consoleRoutes(apiRouter);
 apiRouter.on('GET', '/openapi.json', async (_request, _params, services) => ({ status: 200, body: openApiDocument(services.publicBaseUrl) }));
