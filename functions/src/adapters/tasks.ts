@@ -2,7 +2,7 @@ import { getFunctions } from 'firebase-admin/functions';
 import { adminApp } from './firestore';
 import { REGION } from '../region';
 
-export type QueueName = 'dispatchSms' | 'smsDeliveryReceipt' | 'deliverCallback';
+export type QueueName = 'dispatchSms' | 'smsDeliveryReceipt' | 'deliverCallback' | 'expireInvoice' | 'sendReminder';
 
 /** The port domain code uses to run work later or again. */
 export interface TaskQueue {

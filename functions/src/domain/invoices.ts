@@ -107,6 +107,7 @@ export function buildInvoice(merchant: MerchantDoc, input: CreateInvoiceInput, p
       queuedAt: now,
     },
     transaction: null,
+    reminders: input.reminders ? { afterHours: [...input.reminders.afterHours].sort((a, b) => a - b), sent: 0 } : null,
     amountRefunded: 0,
     refundPending: 0,
     callbackSequence: callbackUrl ? 1 : 0,

@@ -75,6 +75,14 @@ export const createInvoiceSchema = z
     returnUrl: httpUrl.optional(),
     cancelUrl: httpUrl.optional(),
     callbackUrl: httpUrl.optional(),
+    reminders: z
+      .strictObject({
+        afterHours: z
+          .array(z.number({ error: 'Hours as a number.' }).positive('Must be after creation.').max(24 * 90, 'At most 90 days.'))
+          .max(3, 'At most 3 reminders.')
+          .refine((hours) => new Set(hours).size === hours.length, 'Each time at most once.'),
+      })
+      .optional(),
     metadata: z
       .record(z.string().min(1).max(40, 'Keys at most 40 characters.'), z.string().max(500, 'Values at most 500 characters.'))
       .refine((value) => Object.keys(value).length <= 20, 'At most 20 keys.')
@@ -94,6 +102,10 @@ export const createInvoiceSchema = z
     if (input.sendAt && input.sendAt.getTime() > now + 30 * 86_400_000) {
       ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'Must be within 30 days.' });
     }
+    const expiry = input.expiresAt?.getTime() ?? now + 7 * 86_400_000;
+    input.reminders?.afterHours.forEach((hours, i) => {
+      if (now + hours * 3_600_000 >= expiry) ctx.addIssue({ code: 'custom', path: ['reminders', 'afterHours', i], message: 'Must be before the invoice expires.' });
+    });
     if (input.sendAt && input.expiresAt && input.sendAt >= input.expiresAt) {
       ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'Must be before expiresAt.' });
     }

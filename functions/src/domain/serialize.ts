@@ -17,6 +17,7 @@ export function invoiceToApi(invoice: InvoiceDoc, transaction?: TransactionDoc |
     paymentMethods: invoice.paymentMethods,
     reference: invoice.reference,
     metadata: invoice.metadata,
+    reminders: invoice.reminders,
     payUrl: invoice.payUrl,
     returnUrl: invoice.returnUrl,
     cancelUrl: invoice.cancelUrl,

@@ -79,6 +79,8 @@ export interface InvoiceDoc {
     queuedAt: Timestamp;
   };
   transaction: InvoiceTransactionSummary | null;
+  /** Hours after creation at which to remind an unpaid payer; `sent` counts those gone out. */
+  reminders: { afterHours: number[]; sent: number } | null;
   amountRefunded: number;
   /** Refunds asked of the provider and not yet answered; reserved so two refunds never exceed the payment. */
   refundPending: number;
@@ -118,7 +120,7 @@ export interface TransactionDoc {
   succeededAt: Timestamp | null;
 }
 
-export type SmsKind = 'invoice' | 'pin' | 'receipt';
+export type SmsKind = 'invoice' | 'pin' | 'receipt' | 'reminder';
 
 export interface SmsMessageDoc {
   id: string;

@@ -16,7 +16,7 @@ const doc = openApiDocument(BASE) as Json;
 const patternOf = (path: string) => new RegExp('^' + path.replace(/\{[A-Za-z]+\}/g, '([^/]+)') + '/?$');
 
 /** Documented but not served yet: spec endpoints whose routes are being built (issue 6, parts 1 and 3). */
-const NOT_YET_SERVED = new Set(['POST /invoices/import', 'GET /events/{id}', 'POST /events/{id}/redeliver']);
+const NOT_YET_SERVED = new Set<string>();
 
 const operations = () =>
   Object.entries(doc.paths as Json).flatMap(([path, item]) =>
@@ -203,6 +203,7 @@ const invoiceDoc = (overrides: Partial<InvoiceDoc> = {}): InvoiceDoc => ({
     queuedAt: t('2026-01-01T00:00:00Z'),
   },
   transaction: null,
+  reminders: null,
   amountRefunded: 0,
   refundPending: 0,
   callbackSequence: 0,

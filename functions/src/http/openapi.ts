@@ -83,6 +83,7 @@ export const invoiceSchema = z.object({
   paymentMethods: z.array(paymentMethod),
   reference: z.string().nullable(),
   metadata: z.record(z.string(), z.string()),
+  reminders: z.object({ afterHours: z.array(z.number()), sent: z.number().int() }).nullable(),
   payUrl: z.string().describe('The link sent to the payer: `{origin}/pay/{token}`.'),
   returnUrl: z.string().nullable(),
   cancelUrl: z.string().nullable(),
@@ -214,13 +215,19 @@ export const outboxSchema = z.object({
 
 export const importResultSchema = z
   .looseObject({
+    object: z.literal('list'),
     data: z.array(
       z.looseObject({
         row: z.number().int().describe('1-based row (CSV: data row after the header).'),
-        id: z.string().optional().describe('The invoice created from this row.'),
-        error: z.unknown().optional().describe('Why this row was not imported; nothing of it was written.'),
+        id: z.string().regex(/^inv_[A-Za-z0-9]{22}$/).optional().describe('The invoice created from this row.'),
+        error: z
+          .looseObject({ message: z.string(), errors: z.array(z.object({ field: z.string(), message: z.string() })).optional() })
+          .optional()
+          .describe('Why this row was not imported; nothing of it was written.'),
       }),
     ),
+    created: z.number().int(),
+    failed: z.number().int(),
   })
   .describe('Per-row results, in input order.');
 
@@ -672,7 +679,7 @@ const OPERATIONS: Operation[] = [
     description: 'Delivers the same payload with the same `webhook-id`, freshly signed.',
     tag: 'Events',
     access: 'key',
-    status: 200,
+    status: 202,
     response: 'CallbackEvent',
     responseDescription: 'The event, queued for delivery.',
     errors: [401, 403, 404, 409, 429],

@@ -8,10 +8,17 @@ import { createInvoiceSchema, listInvoicesQuerySchema, parseOrThrow } from '../.
 import { runIdempotent } from '../../domain/idempotency';
 import { cancelInvoice, createInvoice, getInvoice, listInvoiceEvents, listInvoices, resendInvoice } from '../../domain/invoices';
 import { refundInvoice } from '../../domain/refunds';
+import { importInvoices, IMPORT_MAX_ROWS } from '../../domain/importInvoices';
+import { invoiceRowsFromCsv } from '../../domain/csv';
+import { runOnce } from '../../domain/idempotency';
 import { callbackUrlProblem } from '../../domain/callbackUrl';
 
 export const refundSchema = z.strictObject({
   amount: z.number({ error: 'Must be an integer in minor units.' }).int('Must be an integer in minor units.').positive('Must be greater than zero.').optional(),
+});
+
+const importEnvelopeSchema = z.strictObject({
+  invoices: z.array(z.unknown(), { error: 'Send { invoices: [...] } or a text/csv body.' }).max(IMPORT_MAX_ROWS, `At most ${IMPORT_MAX_ROWS} rows.`),
 });
 
 export function invoiceRoutes(router: Router<Services>): void {
@@ -26,6 +33,19 @@ export function invoiceRoutes(router: Router<Services>): void {
       return runIdempotent(services.db, idempotencyScope(merchant, request), (tx) =>
         createInvoice(services.db, tx, merchant, input, services.publicBaseUrl),
       );
+    })
+
+    .on('POST', '/invoices/import', async (request, _params, services) => {
+      const merchant = await merchantOf(services, request);
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const rows =
+        type === 'text/csv'
+          ? invoiceRowsFromCsv(request.rawBody.toString('utf8'))
+          : parseOrThrow(importEnvelopeSchema, jsonBody(request)).invoices;
+      return runOnce(services.db, idempotencyScope(merchant, request), async () => ({
+        status: 200,
+        body: await importInvoices(services.db, merchant, rows, services.publicBaseUrl, (url) => callbackUrlProblem(url, { allowLoopback: services.emulator })),
+      }));
     })
 
     .on('GET', '/invoices', async (request, _params, services) => {

@@ -1,0 +1,73 @@
+import { Timestamp, type Firestore } from 'firebase-admin/firestore';
+import { queueSms, smsAmount } from './phoneSms';
+import { optOutRef } from './sms';
+import { isOpenTransaction, isPayable } from './status';
+import { changeInvoice, invoiceRef } from './timeline';
+import type { InvoiceDoc, TransactionDoc } from './types';
+
+/** Cloud Tasks may run a task a little before its time; anything later than this is early. */
+const EARLY_MARGIN_MS = 5_000;
+
+/**
+ * Expires an unpaid invoice at its `expiresAt` (the `expireInvoice` task), with its callback; an
+ * open payment attempt is cancelled with it. Returns the card session to close, if any.
+ */
+export async function expireInvoice(db: Firestore, invoiceId: string, now = Date.now()): Promise<{ outcome: string; sessionToExpire: string | null }> {
+  return db.runTransaction(async (tx) => {
+    const invoice = (await tx.get(invoiceRef(db, invoiceId))).data() as InvoiceDoc | undefined;
+    if (!invoice || !isPayable(invoice.status)) return { outcome: 'settled', sessionToExpire: null };
+    if (invoice.expiresAt.toMillis() > now + EARLY_MARGIN_MS) return { outcome: 'not_due', sessionToExpire: null };
+    const txnRef = invoice.transaction ? db.collection('transactions').doc(invoice.transaction.id) : null;
+    const txn = txnRef ? ((await tx.get(txnRef)).data() as TransactionDoc) : null;
+    const at = Timestamp.fromMillis(now);
+    const open = txn && isOpenTransaction(txn.status);
+    if (open && txnRef) tx.update(txnRef, { status: 'cancelled', failureCode: 'invoice_expired', failureMessage: 'The invoice expired.', updatedAt: at });
+    changeInvoice(
+      db,
+      tx,
+      invoice,
+      {
+        to: 'expired',
+        ...(open && invoice.transaction ? { patch: { transaction: { ...invoice.transaction, status: 'cancelled' } } } : {}),
+        timeline: { type: 'invoice.expired' },
+        callback: 'invoice.expired',
+      },
+      at,
+    );
+    return { outcome: 'expired', sessionToExpire: open && txn?.method === 'card' ? txn.providerSessionId : null };
+  });
+}
+
+export function renderReminderSms(invoice: InvoiceDoc): string {
+  const amount = smsAmount(invoice);
+  return invoice.locale === 'nb'
+    ? `Påminnelse: ${invoice.merchantName} venter på ${amount} for ${invoice.description}. Betal her: ${invoice.payUrl}`
+    : `Reminder: ${invoice.merchantName} is waiting for ${amount} for ${invoice.description}. Pay here: ${invoice.payUrl}`;
+}
+
+/**
+ * Sends reminder number `index` (0-based) of an unpaid invoice. Payment, cancellation, expiry and
+ * an opt-out all stop reminders; each reminder goes out at most once.
+ */
+export async function sendReminder(db: Firestore, invoiceId: string, index: number, now = Date.now()): Promise<string> {
+  return db.runTransaction(async (tx) => {
+    const invoice = (await tx.get(invoiceRef(db, invoiceId))).data() as InvoiceDoc | undefined;
+    const optedOut = invoice ? (await tx.get(optOutRef(db, invoice.payer.phone))).exists : false;
+    if (!invoice?.reminders || index >= invoice.reminders.afterHours.length) return 'none';
+    if (invoice.reminders.sent > index) return 'already_sent';
+    if (!isPayable(invoice.status) || invoice.status === 'processing') return `stopped_${invoice.status}`;
+    if (optedOut || invoice.sms.status === 'opted_out') return 'stopped_opted_out';
+    const due = invoice.createdAt.toMillis() + invoice.reminders.afterHours[index]! * 3_600_000;
+    if (due > now + EARLY_MARGIN_MS) return 'not_due';
+    const at = Timestamp.fromMillis(now);
+    const message = queueSms(db, tx, invoice, 'reminder', renderReminderSms(invoice), at);
+    changeInvoice(
+      db,
+      tx,
+      invoice,
+      { patch: { reminders: { ...invoice.reminders, sent: index + 1 } }, timeline: { type: 'invoice.reminder.queued', data: { messageId: message.id, reminder: index + 1 } } },
+      at,
+    );
+    return 'queued';
+  });
+}
