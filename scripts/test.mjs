@@ -35,13 +35,20 @@ step('Unit tests');
 run('npx', ['vitest', 'run', '--project', 'functions', '--project', 'web', ...reporters('unit')]);
 
 step('Integration and e2e tests on the emulators');
-const result = spawnSync(
-  firebaseBin,
-  ['emulators:exec', '--non-interactive', '--project', PROJECT, '--only', EMULATORS, `npx vitest run --config tests/vitest.config.ts ${reporters('emulators').join(' ')}`],
-  { cwd: root, stdio: 'inherit', env: { ...emulatorEnv(), CHROME_PATH: chrome } },
-);
-if (result.status !== 0) fail(`The emulator tests failed (exit ${result.status}).`);
-const totals = ['unit', 'emulators'].map((name) => JSON.parse(readFileSync(join(reports, `${name}.json`), 'utf8')));
+const emulatorRun = (project, config, report) => {
+  const result = spawnSync(
+    firebaseBin,
+    ['emulators:exec', '--non-interactive', '--project', project, '--only', EMULATORS, `npx vitest run --config ${config} ${reporters(report).join(' ')}`],
+    { cwd: root, stdio: 'inherit', env: { ...emulatorEnv(), CHROME_PATH: chrome } },
+  );
+  if (result.status !== 0) fail(`The emulator tests (${config}) failed (exit ${result.status}).`);
+};
+emulatorRun(PROJECT, 'tests/vitest.config.ts', 'emulators');
+
+step('Card payments with CARD_PROVIDER=stripe, against a fake Stripe');
+emulatorRun('demo-smspay-stripe', 'tests/vitest.stripe.config.ts', 'stripe');
+
+const totals = ['unit', 'emulators', 'stripe'].map((name) => JSON.parse(readFileSync(join(reports, `${name}.json`), 'utf8')));
 const passed = totals.reduce((sum, t) => sum + t.numPassedTests, 0);
 const failed = totals.reduce((sum, t) => sum + t.numFailedTests, 0);
 console.log(`\n✔ All tests passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -26,6 +26,7 @@ export type CardEvent =
   | { kind: 'payment_pending'; eventId: string; transactionId: string; sessionId: string }
   | { kind: 'payment_failed'; eventId: string; transactionId: string; failureCode: string; failureMessage: string }
   | { kind: 'session_expired'; eventId: string; transactionId: string; sessionId: string }
+  | { kind: 'refunded'; eventId: string; paymentId: string; amountRefunded: number }
   | { kind: 'ignored'; eventId: string; type: string };
 
 /** The port card payments go through: Stripe Checkout, or the local sandbox checkout. */

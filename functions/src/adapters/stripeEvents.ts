@@ -14,6 +14,10 @@ const metadataOf = (object: Record<string, unknown>) => (object.metadata ?? {}) 
  */
 export function cardEventFromStripe(event: StripeLikeEvent): CardEvent {
   const object = event.data.object;
+  // Refunds made in Stripe's dashboard arrive on the charge, which carries the payment intent only.
+  if (event.type === 'charge.refunded' && typeof object.payment_intent === 'string') {
+    return { kind: 'refunded', eventId: event.id, paymentId: object.payment_intent, amountRefunded: Number(object.amount_refunded ?? 0) };
+  }
   const transactionId = metadataOf(object).transactionId ?? (object.client_reference_id as string | undefined);
   if (!transactionId) return { kind: 'ignored', eventId: event.id, type: event.type };
   switch (event.type) {

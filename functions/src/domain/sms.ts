@@ -67,7 +67,9 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
       tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, ...redact, updatedAt: now });
       const after = applySmsStatus(db, tx, message, invoice, { status: 'sent' }, now);
       if (early) {
-        applySmsStatus(db, tx, after?.message ?? message, after?.invoice ?? invoice, { status: early.status, failureCode: early.failureCode ?? undefined }, now);
+        // A millisecond later, so the timeline (ordered by time) shows sent before delivered.
+        const later = Timestamp.fromMillis(now.toMillis() + 1);
+        applySmsStatus(db, tx, after?.message ?? message, after?.invoice ?? invoice, { status: early.status, failureCode: early.failureCode ?? undefined }, later);
         tx.delete(earlyRef);
       }
     });

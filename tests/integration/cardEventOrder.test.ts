@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import Stripe from 'stripe';
+import { api, tokenOf, validInvoice } from '../support/api';
+import { admin, createMerchant, type TestMerchant } from '../support/admin';
+import { BASE_URL } from '../support/env';
+
+let merchant: TestMerchant;
+beforeAll(async () => {
+  merchant = await createMerchant({ callbackUrl: 'http://127.0.0.1:9/callbacks' });
+});
+
+async function post(event: object) {
+  const body = JSON.stringify(event);
+  const secret = (await admin().db.collection('system').doc('sandboxCard').get()).get('webhookSecret') as string;
+  const response = await fetch(`${BASE_URL}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret }) },
+    body,
+  });
+  expect(response.status).toBe(200);
+}
+
+type Kind = 'completed' | 'async_succeeded' | 'failed' | 'expired' | 'refunded';
+
+describe('card events in any order, any number of times', () => {
+  it('always end in the same state, and paid is undone only by a refund', async () => {
+    // Make sure the sandbox signing secret exists before the first signed post.
+    await api('GET', '/sandbox/checkout/cs_0000000000000000000000');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray<Kind>(['async_succeeded', 'failed', 'expired', 'refunded']),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        async (extra, duplicates, shuffleSeed) => {
+          const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ amount: 5000 }) });
+          const txn = await api('POST', `/pay/${tokenOf(created.body.payUrl)}/transactions`, { body: { method: 'card' } });
+          const txnId = txn.body.id as string;
+          const sessionId = txn.body.next.url.split('/').pop() as string;
+          const paymentIntent = `pi_${txnId.slice(4)}`;
+          const meta = { transactionId: txnId };
+          const make = (kind: Kind) => {
+            const id = `evt_${kind}_${txnId}`;
+            switch (kind) {
+              case 'completed':
+                return { id, type: 'checkout.session.completed', data: { object: { id: sessionId, payment_status: 'paid', payment_intent: paymentIntent, metadata: meta } } };
+              case 'async_succeeded':
+                return { id, type: 'checkout.session.async_payment_succeeded', data: { object: { id: sessionId, payment_status: 'paid', payment_intent: paymentIntent, metadata: meta } } };
+              case 'failed':
+                return { id, type: 'payment_intent.payment_failed', data: { object: { id: paymentIntent, metadata: meta, last_payment_error: { code: 'card_declined' } } } };
+              case 'expired':
+                return { id, type: 'checkout.session.expired', data: { object: { id: sessionId, metadata: meta } } };
+              case 'refunded':
+                return { id, type: 'charge.refunded', data: { object: { id: `ch_${txnId}`, payment_intent: paymentIntent, amount: 5000, amount_refunded: 5000 } } };
+            }
+          };
+          const kinds: Kind[] = ['completed', ...extra];
+          const deliveries = [...kinds, ...duplicates.map((d) => kinds[d % kinds.length]!)];
+          const order = fc.sample(fc.shuffledSubarray(deliveries, { minLength: deliveries.length, maxLength: deliveries.length }), { seed: shuffleSeed, numRuns: 1 })[0]!;
+          // A refund can only be reported after the payment it refunds: Stripe knows no refund of an unpaid charge.
+          const refundFirst = order.indexOf('refunded') >= 0 && order.indexOf('refunded') < order.indexOf('completed');
+          const sequence = refundFirst ? [...order.filter((k) => k !== 'refunded'), ...order.filter((k) => k === 'refunded')] : order;
+          const statuses: string[] = [];
+          for (const kind of sequence) {
+            await post(make(kind));
+            statuses.push((await admin().db.collection('invoices').doc(created.body.id).get()).get('status') as string);
+          }
+          const refunded = extra.includes('refunded');
+          const invoice = (await admin().db.collection('invoices').doc(created.body.id).get()).data()!;
+          expect(invoice.status).toBe(refunded ? 'refunded' : 'paid');
+          const paidAt = statuses.indexOf('paid');
+          if (paidAt >= 0) for (const later of statuses.slice(paidAt)) expect(['paid', 'refunded']).toContain(later);
+          const timeline = await admin().db.collection('invoices').doc(created.body.id).collection('events').get();
+          const types = timeline.docs.map((d) => d.get('type') as string);
+          expect(types.filter((t) => t === 'invoice.paid')).toHaveLength(1);
+          expect(types.filter((t) => t === 'invoice.refunded')).toHaveLength(refunded ? 1 : 0);
+          const paidCallbacks = await admin().db.collection('callbackEvents').where('invoiceId', '==', created.body.id).where('type', '==', 'invoice.paid').get();
+          expect(paidCallbacks.size).toBe(1);
+        },
+      ),
+      { numRuns: 20, seed: 4242 },
+    );
+  }, 240_000);
+});

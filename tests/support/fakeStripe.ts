@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+
+export const FAKE_STRIPE_PORT = 12111;
+
+interface Session {
+  id: string;
+  object: 'checkout.session';
+  url: string;
+  status: 'open' | 'complete' | 'expired';
+  payment_status: 'unpaid' | 'paid';
+  payment_intent: string | null;
+  client_reference_id: string;
+  metadata: Record<string, string>;
+  amount_total: number;
+  currency: string;
+  success_url: string;
+  cancel_url: string;
+  expires_at: number;
+}
+
+/** Nested form keys (`metadata[invoiceId]`, `line_items[0][price_data][unit_amount]`) to an object. */
+function parseForm(body: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const path = key.split(/\[|\]\[|\]/).filter(Boolean);
+    let node = out as Record<string, unknown>;
+    path.forEach((part, i) => {
+      if (i === path.length - 1) node[part] = value;
+      else node = (node[part] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return out;
+}
+
+/**
+ * A stand-in for Stripe's API on 127.0.0.1, following its documented contract: form-encoded
+ * requests, bearer secret key, Idempotency-Key replay, Checkout Session objects. Its "hosted
+ * page" is a plain page on the same server; tests play Stripe's part by sending the webhook.
+ */
+export async function startFakeStripe() {
+  const sessions = new Map<string, Session>();
+  const refunds: { payment_intent: string; amount: number; key: string }[] = [];
+  const replies = new Map<string, string>();
+  const requests: { method: string; path: string; form: Record<string, unknown>; idempotencyKey?: string }[] = [];
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0]!;
+      const form = parseForm(body);
+      const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+      requests.push({ method: req.method!, path, form, idempotencyKey });
+      const send = (status: number, payload: unknown) => {
+        const text = JSON.stringify(payload);
+        if (idempotencyKey && req.method === 'POST') replies.set(idempotencyKey, text);
+        res.writeHead(status, { 'content-type': 'application/json' }).end(text);
+      };
+      if (path.startsWith('/checkout/')) {
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Fake Stripe Checkout</title><h1>Fake Stripe Checkout</h1>');
+        return;
+      }
+      if (!/^Bearer sk_test_/.test(req.headers.authorization ?? '')) return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
+      if (idempotencyKey && req.method === 'POST' && replies.has(idempotencyKey)) {
+        res.writeHead(200, { 'content-type': 'application/json', 'idempotent-replayed': 'true' }).end(replies.get(idempotencyKey));
+        return;
+      }
+      const sessionMatch = /^\/v1\/checkout\/sessions\/([^/]+)(\/expire)?$/.exec(path);
+      if (req.method === 'POST' && path === '/v1/checkout/sessions') {
+        const id = `cs_test_fake${++n}${Date.now()}`;
+        const item = (form.line_items as Record<string, { price_data: { currency: string; unit_amount: string } }>)['0']!;
+        const session: Session = {
+          id,
+          object: 'checkout.session',
+          url: `http://127.0.0.1:${FAKE_STRIPE_PORT}/checkout/${id}`,
+          status: 'open',
+          payment_status: 'unpaid',
+          payment_intent: null,
+          client_reference_id: String(form.client_reference_id),
+          metadata: form.metadata as Record<string, string>,
+          amount_total: Number(item.price_data.unit_amount),
+          currency: item.price_data.currency,
+          success_url: String(form.success_url),
+          cancel_url: String(form.cancel_url),
+          expires_at: Number(form.expires_at),
+        };
+        sessions.set(id, session);
+        return send(200, session);
+      }
+      if (sessionMatch) {
+        const session = sessions.get(sessionMatch[1]!);
+        if (!session) return send(404, { error: { type: 'invalid_request_error', message: 'No such checkout.session' } });
+        if (sessionMatch[2]) {
+          if (session.status !== 'open') return send(400, { error: { type: 'invalid_request_error', message: 'Only Checkout Sessions with a status in ["open"] can be expired.' } });
+          session.status = 'expired';
+        }
+        return send(200, session);
+      }
+      if (req.method === 'POST' && path === '/v1/refunds') {
+        refunds.push({ payment_intent: String(form.payment_intent), amount: Number(form.amount), key: idempotencyKey ?? '' });
+        return send(200, { id: `re_fake${refunds.length}`, object: 'refund', status: 'succeeded', amount: Number(form.amount) });
+      }
+      send(404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path})` } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(FAKE_STRIPE_PORT, '127.0.0.1', resolve));
+  return {
+    sessions,
+    refunds,
+    requests,
+    /** What Stripe does when the payer pays: the session completes with a payment intent. */
+    complete(id: string) {
+      const session = sessions.get(id)!;
+      session.status = 'complete';
+      session.payment_status = 'paid';
+      session.payment_intent = `pi_fake_${id.slice(-8)}`;
+      return session;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
