@@ -19,7 +19,7 @@
 // ports free (stop `npm start` / `npm test` first) and Java.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { join, posix } from 'node:path';
@@ -54,6 +54,19 @@ function newMerchant(extra = {}) {
     ...extra,
   };
 }
+
+const STEP = {
+  auth: 'POST /invoices: API key → merchant (authenticate)',
+  create: 'POST /invoices: createInvoice (transaction)',
+  dispatch: 'dispatchSms task: claim, send, record hand-over',
+  receipt: 'SMS delivery receipt (recordSmsStatus by provider id)',
+  view: 'GET /pay/{token}: viewPayment (first view → opened)',
+  start: 'POST /pay/{token}/transactions: startPayment card',
+  paid: 'card webhook: applyCardEvent payment_succeeded',
+  receiptView: 'GET /pay/{token}: receipt page (per poll)',
+  callbacks: 'deliverCallback tasks (all, 1st attempt 200)',
+  expire: 'expireInvoice task at expiresAt (already paid)',
+};
 
 if (process.argv.includes('--inner-throughput')) {
   await innerThroughput();
@@ -103,9 +116,14 @@ async function outer() {
   try {
     console.log(`\n› A. Throughput: starting the emulators (${EMULATORS})…`);
     a = exec(EMULATORS, '--inner-throughput');
-    await ensurePortsFree();
-    console.log(`\n› B. Cost per invoice: starting the emulators (${COST_EMULATORS})…`);
-    b = exec(COST_EMULATORS, '--inner-cost');
+    const busy = await busyPorts(20);
+    if (busy.length) {
+      console.error(`✖ Ports ${busy.join(', ')} are still in use after the throughput run; skipping the cost run.`);
+      b = { status: null, signal: 'skipped' };
+    } else {
+      console.log(`\n› B. Cost per invoice: starting the emulators (${COST_EMULATORS})…`);
+      b = exec(COST_EMULATORS, '--inner-cost');
+    }
   } finally {
     cleanup();
   }
@@ -122,9 +140,18 @@ async function outer() {
   process.exit(0);
 }
 
+/** Emulator ports still answering, after waiting up to `waitSeconds` for them to close. */
+async function busyPorts(waitSeconds = 0) {
+  for (let i = 0; ; i++) {
+    const busy = [];
+    for (const port of [4400, 5000, 5001, 8080, 9099, 9499]) if (await portInUse(port)) busy.push(port);
+    if (busy.length === 0 || i >= waitSeconds) return busy;
+    await sleep(1000);
+  }
+}
+
 async function ensurePortsFree() {
-  const busy = [];
-  for (const port of [4400, 5000, 5001, 8080, 9099, 9499]) if (await portInUse(port)) busy.push(port);
+  const busy = await busyPorts();
   if (busy.length) {
     fail(`Ports ${busy.join(', ')} are in use: emulators (npm start / npm test) seem to be running.\n  Stop them and run the benchmark again.`);
   }
@@ -342,18 +369,6 @@ async function waitForApi() {
 
 // ─── Inner B: cost per invoice, inside emulators:exec with Firestore and Auth only ───────────
 
-const STEP = {
-  auth: 'POST /invoices: API key → merchant (authenticate)',
-  create: 'POST /invoices: createInvoice (transaction)',
-  dispatch: 'dispatchSms task: claim, send, record hand-over',
-  receipt: 'SMS delivery receipt (recordSmsStatus by provider id)',
-  view: 'GET /pay/{token}: viewPayment (first view → opened)',
-  start: 'POST /pay/{token}/transactions: startPayment card',
-  paid: 'card webhook: applyCardEvent payment_succeeded',
-  receiptView: 'GET /pay/{token}: receipt page (per poll)',
-  callbacks: 'deliverCallback tasks (all, 1st attempt 200)',
-  expire: 'expireInvoice task at expiresAt (already paid)',
-};
 
 async function innerCost() {
   const projectId = process.env.GCLOUD_PROJECT || PROJECT;
@@ -369,10 +384,10 @@ async function innerCost() {
   const db = fs.getFirestore(app);
   db.settings({ ignoreUndefinedProperties: true }); // as functions/src/adapters/firestore.ts
 
-  const meter = installMeter(fs);
+  let meter;
   try {
-    selfTest(db, meter, fs);
-    await selfTest.run();
+    meter = installMeter(fs, db);
+    await selfTest(db, meter, fs);
 
     const { authenticate, loadMerchant } = lib('domain/merchants.js');
     const { createInvoiceSchema, parseOrThrow } = lib('domain/schemas.js');
@@ -471,7 +486,8 @@ async function innerCost() {
         }
       }
 
-      const expired = await step(STEP.expire, () => expireInvoice(db, invoiceId, (await invoice()).expiresAt.toMillis()));
+      const { expiresAt } = await invoice();
+      const expired = await step(STEP.expire, () => expireInvoice(db, invoiceId, expiresAt.toMillis()));
       if (expired.outcome !== 'settled') throw new Error(`expireInvoice answered ${expired.outcome}, expected settled`);
 
       const total = steps.reduce((t, s) => ({ reads: t.reads + s.reads, writes: t.writes + s.writes }), { reads: 0, writes: 0 });
@@ -504,7 +520,7 @@ async function innerCost() {
 
     writeFileSync(
       process.env.BENCH_COST_FILE || COST_FILE,
-      JSON.stringify({ runs, idempotency, sandboxOnly: meter.sandboxTotals(), tasksEnqueued: enqueued.length }, null, 2),
+      JSON.stringify({ runs, idempotency, sandboxOnly: runs[0].steps.find((s) => s.name === STEP.start).sandbox, tasksEnqueued: enqueued.length }, null, 2),
     );
     process.exit(0);
   } catch (error) {
@@ -514,7 +530,7 @@ async function innerCost() {
 }
 
 function sha256(value) {
-  return createRequire(import.meta.url)('node:crypto').createHash('sha256').update(value).digest('hex');
+  return createHash('sha256').update(value).digest('hex');
 }
 
 /**
@@ -527,16 +543,18 @@ function sha256(value) {
  * patching the public write methods too would count transaction writes twice.
  * Only operations inside `measure()` count; setup and checks run between steps, uncounted.
  */
-function installMeter(fs) {
-  const { Firestore, Transaction, Query, AggregateQuery, WriteBatch, QuerySnapshot, AggregateQuerySnapshot, DocumentSnapshot } = fs;
-  for (const [name, cls] of Object.entries({ Firestore, Transaction, Query, AggregateQuery, WriteBatch, QuerySnapshot, AggregateQuerySnapshot, DocumentSnapshot })) {
+function installMeter(fs, db) {
+  const { Firestore, Transaction, Query, WriteBatch, QuerySnapshot, DocumentSnapshot } = fs;
+  // Not exported by name: take the class from an aggregation query (nothing is sent).
+  const AggregateQuery = Object.getPrototypeOf(db.collection('benchSelfTest').count()).constructor;
+  const isAggregateSnapshot = (value) => value?.query instanceof AggregateQuery && typeof value.data === 'function';
+  for (const [name, cls] of Object.entries({ Firestore, Transaction, Query, AggregateQuery, WriteBatch, QuerySnapshot, DocumentSnapshot })) {
     if (typeof cls !== 'function') throw new Error(`firebase-admin/firestore exports no ${name}; cannot count operations`);
   }
   if (typeof WriteBatch.prototype._commit !== 'function') throw new Error('WriteBatch#_commit is gone (firestore SDK changed); cannot count writes');
 
   let current = null;
   let sandbox = false;
-  const sandboxCounts = { reads: 0, writes: 0 };
   const collectionOf = (path) =>
     path
       .split('/')
@@ -551,7 +569,7 @@ function installMeter(fs) {
   const add = (kind, n, collection) => {
     if (!current || n === 0) return;
     if (sandbox) {
-      sandboxCounts[kind] += n;
+      current.sandbox[kind] += n;
       return;
     }
     current[kind] += n;
@@ -562,7 +580,7 @@ function installMeter(fs) {
     if (value instanceof QuerySnapshot) {
       if (value.size === 0) add('reads', 1, queryCollection(source));
       else for (const d of value.docs) add('reads', 1, collectionOf(d.ref.path) + ' (query)');
-    } else if (value instanceof AggregateQuerySnapshot) {
+    } else if (isAggregateSnapshot(value)) {
       const entries = Object.values(value.data()).find((v) => typeof v === 'number') ?? 0;
       add('reads', Math.max(1, Math.ceil(entries / 1000)), queryCollection(source?._query) + ' count()');
     } else if (value instanceof DocumentSnapshot) {
@@ -596,7 +614,7 @@ function installMeter(fs) {
   return {
     async measure(name, fn) {
       if (current) throw new Error(`nested measure: ${name} inside ${current.name}`);
-      current = { name, reads: 0, writes: 0, readDetail: {}, writeDetail: {} };
+      current = { name, reads: 0, writes: 0, readDetail: {}, writeDetail: {}, sandbox: { reads: 0, writes: 0 } };
       try {
         const result = await fn();
         return { result, counts: current };
@@ -612,13 +630,12 @@ function installMeter(fs) {
         sandbox = false;
       }
     },
-    sandboxTotals: () => ({ ...sandboxCounts }),
   };
 }
 
 /** Checks the meter on known operations before trusting it with the domain code. */
-function selfTest(db, meter, fs) {
-  selfTest.run = async () => {
+async function selfTest(db, meter, fs) {
+  {
     const col = db.collection('benchSelfTest');
     const id = randomBytes(6).toString('hex');
     const expect = async (label, reads, writes, fn) => {
@@ -646,5 +663,5 @@ function selfTest(db, meter, fs) {
     await expect('empty query', 1, 0, () => col.where('n', '==', 999).get());
     await expect('count()', 1, 0, () => col.count().get());
     await expect('transaction query', 1, 0, () => db.runTransaction((tx) => tx.get(col.where('n', '==', 999))));
-  };
+  }
 }
