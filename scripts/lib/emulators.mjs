@@ -20,7 +20,7 @@ export function ensureInstalled() {
   const lock = join(root, 'package-lock.json');
   if (existsSync(firebaseBin) && existsSync(marker)) return;
   console.log('› Installing packages (npm ci)…');
-  const result = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync('npm', [existsSync(lock) ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) fail('npm could not install the packages. Check your connection to the npm registry and try again.');
 }
 
