@@ -18,7 +18,7 @@
 // the same invoice behind its back, so every step is counted exactly once. Needs the emulator
 // ports free (stop `npm start` / `npm test` first) and Java.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
@@ -106,28 +106,27 @@ async function outer() {
   rmSync(COST_FILE, { force: true });
   mkdirSync(CACHE_DIR, { recursive: true });
   const exec = (only, flag) =>
-    spawnSync(firebaseBin, ['emulators:exec', '--non-interactive', '--project', PROJECT, '--only', only, `node scripts/bench-api.mjs ${flag}`], {
+    execTee(firebaseBin, ['emulators:exec', '--non-interactive', '--project', PROJECT, '--only', only, `node scripts/bench-api.mjs ${flag}`], {
       cwd: root,
-      stdio: 'inherit',
       env: { ...emulatorEnv(), BENCH_THROUGHPUT_FILE: THROUGHPUT_FILE, BENCH_COST_FILE: COST_FILE },
     });
   let a;
   let b;
   try {
     console.log(`\n› A. Throughput: starting the emulators (${EMULATORS})…`);
-    a = exec(EMULATORS, '--inner-throughput');
+    a = await exec(EMULATORS, '--inner-throughput');
     const busy = await busyPorts(20);
     if (busy.length) {
       console.error(`✖ Ports ${busy.join(', ')} are still in use after the throughput run; skipping the cost run.`);
       b = { status: null, signal: 'skipped' };
     } else {
       console.log(`\n› B. Cost per invoice: starting the emulators (${COST_EMULATORS})…`);
-      b = exec(COST_EMULATORS, '--inner-cost');
+      b = await exec(COST_EMULATORS, '--inner-cost');
     }
   } finally {
     cleanup();
   }
-  const throughput = a.status === 0 && existsSync(THROUGHPUT_FILE) ? JSON.parse(readFileSync(THROUGHPUT_FILE, 'utf8')) : null;
+  const throughput = a.status === 0 && existsSync(THROUGHPUT_FILE) ? { ...JSON.parse(readFileSync(THROUGHPUT_FILE, 'utf8')), executions: a.executions } : null;
   const cost = b.status === 0 && existsSync(COST_FILE) ? JSON.parse(readFileSync(COST_FILE, 'utf8')) : null;
   report(throughput, cost);
   if (!throughput || !cost) {
@@ -138,6 +137,42 @@ async function outer() {
     );
   }
   process.exit(0);
+}
+
+/**
+ * Runs a command with its output passed through, and tallies the functions emulator's
+ * `Finished "<region>-<name>" in <n>ms` lines: how many executions of each function the run
+ * took and how long they lasted, which is what explains the throughput figure.
+ */
+function execTee(command, args, options) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ['inherit', 'pipe', 'inherit'] });
+    const executions = {};
+    let pending = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop();
+      for (const line of lines) tallyExecution(executions, line);
+    });
+    child.on('error', (error) => {
+      console.error(error);
+      resolve({ status: null, signal: error.message, executions });
+    });
+    child.on('close', (status, signal) => {
+      tallyExecution(executions, pending);
+      resolve({ status, signal, executions });
+    });
+  });
+}
+
+function tallyExecution(executions, line) {
+  const m = /Finished "(?:[a-z]+-[a-z]+\d+-)?([A-Za-z0-9_-]+)" in ([\d.]+)ms/.exec(line);
+  if (!m) return;
+  const e = (executions[m[1]] ??= { count: 0, totalMs: 0, maxMs: 0 });
+  e.count += 1;
+  e.totalMs += Number(m[2]);
+  e.maxMs = Math.max(e.maxMs, Number(m[2]));
 }
 
 /** Emulator ports still answering, after waiting up to `waitSeconds` for them to close. */
@@ -196,7 +231,18 @@ function report(t, c) {
       ['throughput', `${(t.invoices / (t.allMs / 1000)).toFixed(1)} SMS/s overall; ${(t.invoices / ((t.allMs - t.importMs) / 1000)).toFixed(1)} SMS/s after the import answered`],
       ['dispatchSms queue limits', t.queueLimits ?? 'unknown'],
     ];
+    const executions = Object.entries(t.executions ?? {}).sort((x, y) => y[1].totalMs - x[1].totalMs);
+    for (const [name, e] of executions) {
+      rows.push([
+        `  emulator ran ${name}`,
+        `${e.count}×, mean ${(e.totalMs / e.count).toFixed(0)} ms, max ${(e.maxMs / 1000).toFixed(1)} s, sum ${(e.totalMs / 1000).toFixed(0)} s`,
+      ]);
+    }
     console.log(table(rows, ['l', 'l']));
+    console.log(
+      '  (emulator figures: the Cloud Tasks emulator ignores schedules, so each invoice\'s expireInvoice task and the outbox\'s' +
+        ' delivery receipt run at once, beside the dispatches, and the Firestore emulator is slow with concurrent transactions)',
+    );
   } else {
     console.log('\nA. Throughput: no result (see the log above).');
   }
