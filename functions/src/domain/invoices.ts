@@ -2,8 +2,7 @@ import { Timestamp, type Firestore, type Query, type Transaction } from 'firebas
 import { parsePhoneNumber } from 'libphonenumber-js/max';
 import { DomainError, notFound } from './errors';
 import { newId, newPayToken, sha256Hex } from './ids';
-import { formatMoney } from './money';
-import { queueSms, smsSafe } from './phoneSms';
+import { queueSms, smsAmount } from './phoneSms';
 import { optOutRef } from './sms';
 import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './schemas';
 import { invoiceToApi } from './serialize';
@@ -22,7 +21,7 @@ export function renderInvoiceSms(
 ): string {
   return renderTemplate(template, {
     merchant: values.merchant,
-    amount: smsSafe(formatMoney(values.amount, values.currency, values.locale === 'nb' ? 'nb-NO' : 'en-GB')),
+    amount: smsAmount(values),
     description: values.description,
     link: values.link,
   });

@@ -2,11 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { newId } from './ids';
 import { formatMoney } from './money';
-import { measureSms } from './smsText';
+import { measureSms, smsSafe } from './smsText';
 import type { InvoiceDoc, SmsKind, SmsMessageDoc } from './types';
 
-/** Intl puts no-break spaces in amounts; they are not in GSM-7 and would double the SMS price. */
-export const smsSafe = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 
 export function smsAmount(invoice: Pick<InvoiceDoc, 'amount' | 'currency' | 'locale'>, amount = invoice.amount): string {
   return smsSafe(formatMoney(amount, invoice.currency, invoice.locale === 'nb' ? 'nb-NO' : 'en-GB'));

@@ -57,3 +57,6 @@ export function renderTemplate(
 ): string {
   return template.replace(/\{(merchant|amount|description|link)\}/g, (_, key: keyof typeof values) => values[key]);
 }
+
+/** Intl puts no-break spaces in amounts; they are not in GSM-7 and would double the SMS price. */
+export const smsSafe = (text: string): string => text.replace(/[\u00a0\u202f]/g, ' ');
