@@ -1,7 +1,8 @@
+import { createInvoiceSchema } from '../../../functions/src/domain/schemas';
 import { minorUnitDigits } from '../i18n/format';
 
 /**
- * The New invoice form's fields and its client-side validation, mirroring `createInvoiceSchema`
+ * The New invoice form's fields and its client-side validation, backed by `createInvoiceSchema`
  * in functions/src/domain/schemas.ts (the API stays the judge: its field errors are shown too).
  */
 export interface InvoiceFormValues {
@@ -60,6 +61,7 @@ function localDate(value: string): Date | null {
 
 export type Message = (key: string, params?: Record<string, string | number>) => string;
 
+/** Checks the form; messages come from `m` where the form knows the rule, from the API's schema otherwise. */
 export function validateInvoiceForm(values: InvoiceFormValues, m: Message, now = Date.now()): FormErrors {
   const errors: FormErrors = {};
   const currency = values.currency.trim();
@@ -100,6 +102,15 @@ export function validateInvoiceForm(values: InvoiceFormValues, m: Message, now =
   if (values.smsText) {
     if (values.smsText.length > 1000) errors.smsText = m('m.form.err.max', { n: 1000 });
     else if (!values.smsText.includes('{link}')) errors.smsText = m('m.form.err.link');
+  }
+  // The API's own schema has the last word, so the form never accepts what the API refuses; the
+  // checks above only give its rules localized words. Time rules are judged above against `now`.
+  if (amount !== null) {
+    const result = createInvoiceSchema.safeParse(toRequestBody(values));
+    for (const issue of result.success ? [] : result.error.issues) {
+      const field = formFieldOf(issue.path.map(String).join('.'));
+      if (field && field !== 'sendAt' && field !== 'expiresAt' && !errors[field]) errors[field] = issue.message;
+    }
   }
   return errors;
 }
