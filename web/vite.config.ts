@@ -11,7 +11,9 @@ import { VitePWA } from 'vite-plugin-pwa';
 const FIREBASE = /[\\/]node_modules[\\/](?:@firebase|firebase|idb|tslib)[\\/]/;
 const MERCHANT_SRC = /[\\/]src[\\/]merchant[\\/]/;
 const PAYER_SHARED = /[\\/]src[\\/](?:components|lib|stores)[\\/]|[\\/]src[\\/]i18n[\\/]format\.ts|[\\/]public[\\/]icons[\\/]|^\/icons\//;
-const isMerchantModule = (id: string) => MERCHANT_SRC.test(id) || FIREBASE.test(id);
+// The API's schema and SMS rules (functions/src) with zod and libphonenumber-js: only the dashboard's forms use them.
+const SERVER_SHARED = /[\\/]functions[\\/]src[\\/]|[\\/]node_modules[\\/](?:zod|libphonenumber-js)[\\/]/;
+const isMerchantModule = (id: string) => MERCHANT_SRC.test(id) || FIREBASE.test(id) || SERVER_SHARED.test(id);
 
 const API_TARGET = 'http://127.0.0.1:5000';
 
@@ -90,6 +92,7 @@ export default defineConfig({
       output: {
         manualChunks(id) {
           if (FIREBASE.test(id)) return 'merchant-firebase';
+          if (SERVER_SHARED.test(id)) return 'merchant-schema';
           // Small modules shared by payer views: one request instead of many.
           if (PAYER_SHARED.test(id)) return 'shared';
           return undefined;
