@@ -93,6 +93,10 @@ describe('POST /invoices/import', () => {
     const replay = await api('POST', '/invoices/import', { key: m.apiKey, body, headers: { 'Idempotency-Key': 'import-1' } });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(first.body);
+    // 10,000 full rows are about 1.2 MB of JSON: more than one request's 1 MB, within the import's limit.
+    const big = await api('POST', '/invoices/import', { key: m.apiKey, body: { invoices: Array.from({ length: 10_000 }, () => ({ ...validInvoice(), description: 'x'.repeat(120) })).map((r, i) => (i === 0 ? r : { ...r, amount: -1 })) } });
+    expect(big.status, JSON.stringify(big.body).slice(0, 300)).toBe(200);
+    expect(big.body).toMatchObject({ created: 1, failed: 9_999 });
     const tooMany = await api('POST', '/invoices/import', { key: m.apiKey, body: { invoices: Array.from({ length: 10_001 }, () => ({})) } });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors[0].field).toBe('invoices');

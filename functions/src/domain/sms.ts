@@ -21,6 +21,14 @@ const earlyReceiptRef = (db: Firestore, provider: string, providerMessageId: str
   db.collection('smsEarlyReceipts').doc(`${provider}_${providerMessageId}`.replace(/\//g, '_'));
 
 /**
+ * The provider's message id → our message, written when the send returns. Receipts find their
+ * message with a point read of this document rather than a query, so receipt and send
+ * transactions see each other's writes (and the emulator does not lock a whole query range).
+ */
+const providerIdRef = (db: Firestore, provider: string, providerMessageId: string) =>
+  db.collection('smsProviderIds').doc(`${provider}_${providerMessageId}`.replace(/\//g, '_'));
+
+/**
  * Sends one stored message (the `dispatchSms` queue's work). Claims it first so that a task
  * delivered twice sends once; a provider error that retrying cannot fix marks it failed with the
  * provider's code, anything else is thrown so Cloud Tasks retries.
@@ -65,6 +73,7 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
       // A PIN must not outlive its SMS in our database; the outbox keeps it, as it is the local phone.
       const redact = message.kind === 'pin' && sent.provider !== 'outbox' ? { body: message.body.replace(/\d{6}/, '••••••') } : {};
       tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, ...redact, updatedAt: now });
+      tx.set(providerIdRef(db, sent.provider, sent.providerMessageId), { messageId });
       const after = applySmsStatus(db, tx, message, invoice, { status: 'sent' }, now);
       if (early) {
         // A millisecond later, so the timeline (ordered by time) shows sent before delivered.
@@ -157,33 +166,26 @@ export type SmsStatusReport =
  * arrive twice or out of order change nothing.
  */
 export async function recordSmsStatus(db: Firestore, report: SmsStatusReport): Promise<'applied' | 'stale' | 'deferred'> {
-  const target = 'messageId' in report ? messageRef(db, report.messageId) : await findOrPark(db, report);
-  if (!target) return 'deferred';
   return db.runTransaction(async (tx) => {
+    let target: DocumentReference;
+    if ('messageId' in report) {
+      target = messageRef(db, report.messageId);
+    } else {
+      const [mapping, parked] = await Promise.all([
+        tx.get(providerIdRef(db, report.provider, report.providerMessageId)),
+        tx.get(earlyReceiptRef(db, report.provider, report.providerMessageId)),
+      ]);
+      if (!mapping.exists) {
+        // Keep the most advanced status; the sender applies it once it knows the message.
+        const current = parked.get('status') as SmsStatus | undefined;
+        if (!current || canMoveSms(current, report.status)) {
+          tx.set(parked.ref, { status: report.status, failureCode: report.failureCode ?? null, at: Timestamp.now() });
+        }
+        return 'deferred';
+      }
+      target = messageRef(db, mapping.get('messageId') as string);
+    }
     const { message, invoice } = await readMessage(db, tx, target);
     return applySmsStatus(db, tx, message, invoice, report, Timestamp.now()) ? 'applied' : 'stale';
-  });
-}
-
-/**
- * The message a provider id belongs to, or null after parking the receipt (keeping the most
- * advanced status) because no message carries that id yet.
- */
-async function findOrPark(
-  db: Firestore,
-  report: { provider: string; providerMessageId: string; status: SmsStatus; failureCode?: string },
-): Promise<DocumentReference | null> {
-  const ref = earlyReceiptRef(db, report.provider, report.providerMessageId);
-  return db.runTransaction(async (tx) => {
-    const matches = await tx.get(
-      db.collection('smsMessages').where('provider', '==', report.provider).where('providerMessageId', '==', report.providerMessageId).limit(1),
-    );
-    if (!matches.empty) return matches.docs[0]!.ref;
-    const parked = await tx.get(ref);
-    const current = parked.get('status') as SmsStatus | undefined;
-    if (!current || canMoveSms(current, report.status)) {
-      tx.set(ref, { status: report.status, failureCode: report.failureCode ?? null, at: Timestamp.now() });
-    }
-    return null;
   });
 }

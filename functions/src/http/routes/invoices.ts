@@ -1,7 +1,7 @@
 import type { Services } from '../../services';
 import type { Router } from '../router';
 import { z } from 'zod';
-import { jsonBody } from '../request';
+import { IMPORT_MAX_BYTES, jsonBody } from '../request';
 import { idempotencyScope, merchantOf } from '../auth';
 import { DomainError } from '../../domain/errors';
 import { createInvoiceSchema, listInvoicesQuerySchema, parseOrThrow } from '../../domain/schemas';
@@ -38,10 +38,11 @@ export function invoiceRoutes(router: Router<Services>): void {
     .on('POST', '/invoices/import', async (request, _params, services) => {
       const merchant = await merchantOf(services, request);
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (request.rawBody.length > IMPORT_MAX_BYTES) throw new DomainError('invalid_request', 'An import body may be at most 20 MB.');
       const rows =
         type === 'text/csv'
           ? invoiceRowsFromCsv(request.rawBody.toString('utf8'))
-          : parseOrThrow(importEnvelopeSchema, jsonBody(request)).invoices;
+          : parseOrThrow(importEnvelopeSchema, jsonBody(request, IMPORT_MAX_BYTES)).invoices;
       return runOnce(services.db, idempotencyScope(merchant, request), async () => ({
         status: 200,
         body: await importInvoices(services.db, merchant, rows, services.publicBaseUrl, (url) => callbackUrlProblem(url, { allowLoopback: services.emulator })),
