@@ -34,7 +34,9 @@ async function invoiceSentByTwilio(sid: string, phone = '+4791234567') {
     body: validInvoice({ payer: { phone }, sendAt: new Date(Date.now() + 3600_000).toISOString() }),
   });
   const messageId = (await admin().db.collection('invoices').doc(created.body.id).get()).get('sms.messageId') as string;
+  // What dispatchSms records when Twilio accepts the message: its SID on the message, and SID → message.
   await admin().db.collection('smsMessages').doc(messageId).update({ provider: 'twilio', providerMessageId: sid, status: 'sending', updatedAt: Timestamp.now() });
+  await admin().db.collection('smsProviderIds').doc(`twilio_${sid}`).set({ messageId });
   return { id: created.body.id as string, messageId };
 }
 
