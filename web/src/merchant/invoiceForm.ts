@@ -1,5 +1,6 @@
+export { normalizePhone, toMinorUnits } from './inputs';
 import { createInvoiceSchema } from '../../../functions/src/domain/schemas';
-import { minorUnitDigits } from '../i18n/format';
+import { knownCurrency, normalizePhone, toMinorUnits } from './inputs';
 
 /**
  * The New invoice form's fields and its client-side validation, backed by `createInvoiceSchema`
@@ -28,29 +29,8 @@ export function emptyForm(): InvoiceFormValues {
   return { amount: '', currency: 'NOK', description: '', phone: '', name: '', locale: '', methods: ['card', 'phone'], reference: '', sendAt: '', expiresAt: '', smsText: '' };
 }
 
-function knownCurrency(code: string): boolean {
-  try {
-    const supported = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('currency');
-    if (supported) return supported.includes(code);
-    new Intl.NumberFormat('en', { style: 'currency', currency: code });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-/** "129,50" or "1 299.5" in major units → integer minor units; null when it is not a plain amount. */
-export function toMinorUnits(input: string, currency: string): number | null {
-  const text = input.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
-  const digits = knownCurrency(currency) ? minorUnitDigits(currency) : 2;
-  const pattern = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
-  if (!pattern.test(text)) return null;
-  const [whole, fraction = ''] = text.split('.');
-  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
-}
 
-/** Removes spaces, dashes and brackets people type in phone numbers. */
-export const normalizePhone = (input: string): string => input.replace(/[\s\-()]/g, '');
 
 /** `datetime-local` value (local time) → Date, or null. */
 function localDate(value: string): Date | null {

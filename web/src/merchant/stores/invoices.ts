@@ -19,7 +19,7 @@ import { firebase } from '../firebase';
 import { asyncState } from '../../lib/state';
 import { mt } from '../i18n';
 import { invoiceConverter, type InvoiceDoc } from '../types';
-import { normalizePhone } from '../invoiceForm';
+import { normalizePhone } from '../inputs';
 
 export const PAGE_SIZE = 50;
 
