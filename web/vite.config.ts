@@ -10,7 +10,7 @@ import { VitePWA } from 'vite-plugin-pwa';
  */
 const FIREBASE = /[\\/]node_modules[\\/](?:@firebase|firebase|idb|tslib)[\\/]/;
 const MERCHANT_SRC = /[\\/]src[\\/]merchant[\\/]/;
-const PAYER_SHARED = /[\\/]src[\\/](?:components|lib|stores)[\\/]|[\\/]src[\\/]i18n[\\/]format\.ts|[\\/]public[\\/]icons[\\/]|^\/icons\//;
+const PAYER_SHARED = /[\\/]src[\\/](?:components|core|stores)[\\/]|[\\/]src[\\/]i18n[\\/]format\.ts|[\\/]public[\\/]icons[\\/]|^\/icons\//;
 // The API's schema and SMS rules (functions/src) with zod and libphonenumber-js: only the dashboard's forms use them.
 const SERVER_SHARED = /[\\/]functions[\\/]src[\\/]|[\\/]node_modules[\\/](?:zod|libphonenumber-js)[\\/]/;
 const isMerchantModule = (id: string) => MERCHANT_SRC.test(id) || FIREBASE.test(id) || SERVER_SHARED.test(id);

@@ -11,7 +11,7 @@ describe('callbackUrlProblem (live mode)', () => {
     'https://10.1.2.3/',
     'https://172.20.0.1/',
     'https://192.168.1.1/',
-    'https://169.254.169.254/latest/meta-data',
+    'https://169.254.10.10/latest/meta-data',
     'https://[::1]/',
     'https://[::ffff:127.0.0.1]/',
     'https://[::ffff:a9fe:a9fe]/',
@@ -22,7 +22,7 @@ describe('callbackUrlProblem (live mode)', () => {
     'https://017700000001/',
     'https://0x7f.1/',
     'https://127.1/',
-    'https://metadata.google.internal/',
+    'https://metadata.cloud.internal/',
     'https://user:pw@example.com/',
     'javascript:alert(1)',
   ])('refuses %s', (url) => {

@@ -1,4 +1,4 @@
-import { ApiError, newIdempotencyKey, type Problem } from '../lib/api';
+import { ApiError, newIdempotencyKey, type Problem } from '../core/api';
 import { firebase } from './firebase';
 
 export { ApiError };

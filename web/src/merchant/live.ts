@@ -1,5 +1,5 @@
 import { onSnapshot, type DocumentReference, type FirestoreError, type Query } from 'firebase/firestore';
-import type { AsyncState } from '../lib/state';
+import type { AsyncState } from '../core/state';
 import { mt } from './i18n';
 
 export type Unsubscribe = () => void;

@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { ApiError, apiFetch, newIdempotencyKey } from '../lib/api';
-import { asyncState } from '../lib/state';
-import { normalizePayView, type PaymentMethod, type PayView, type Transaction } from '../lib/payView';
+import { ApiError, apiFetch, newIdempotencyKey } from '../core/api';
+import { asyncState } from '../core/state';
+import { normalizePayView, type PaymentMethod, type PayView, type Transaction } from '../core/payView';
 
 const base = (token: string) => `/api/v1/pay/${encodeURIComponent(token)}`;
 

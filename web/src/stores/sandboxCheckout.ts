@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { ApiError, apiFetch } from '../lib/api';
-import { asyncState } from '../lib/state';
+import { ApiError, apiFetch } from '../core/api';
+import { asyncState } from '../core/state';
 
 export interface SandboxSession {
   id: string;

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { collection, doc, orderBy, query, where } from 'firebase/firestore';
 import { firebase } from '../firebase';
-import { asyncState } from '../../lib/state';
+import { asyncState } from '../../core/state';
 import { streamDoc, streamQuery, type Unsubscribe } from '../live';
 import {
   callbackEventConverter,

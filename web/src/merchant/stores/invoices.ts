@@ -16,7 +16,7 @@ import {
   type QuerySnapshot,
 } from 'firebase/firestore';
 import { firebase } from '../firebase';
-import { asyncState } from '../../lib/state';
+import { asyncState } from '../../core/state';
 import { mt } from '../i18n';
 import { invoiceConverter, type InvoiceDoc } from '../types';
 import { normalizePhone } from '../inputs';

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { collection, limit, orderBy, query, where } from 'firebase/firestore';
 import { firebase } from '../firebase';
-import { asyncState } from '../../lib/state';
+import { asyncState } from '../../core/state';
 import { streamQuery, type Unsubscribe } from '../live';
 import { smsMessageConverter, type SmsMessageDoc } from '../types';
 

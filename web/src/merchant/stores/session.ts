@@ -9,7 +9,7 @@ import {
   type User,
 } from 'firebase/auth';
 import { firebase } from '../firebase';
-import { asyncState } from '../../lib/state';
+import { asyncState } from '../../core/state';
 import { mt } from '../i18n';
 import type { MerchantUser } from '../types';
 

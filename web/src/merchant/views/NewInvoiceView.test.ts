@@ -3,7 +3,7 @@ import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils';
 
 const calls: { path: string; init: unknown }[] = [];
 vi.mock('../api', async () => {
-  const { ApiError } = await import('../../lib/api');
+  const { ApiError } = await import('../../core/api');
   return {
     ApiError,
     merchantApi: vi.fn(async (path: string, init?: { body?: unknown }) => {
