@@ -23,7 +23,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { join, posix } from 'node:path';
-import { EMULATORS, emulatorEnv, ensureJava, fail, firebaseBin, root, run } from './lib/emulators.mjs';
+import { EMULATORS, emulatorEnv, ensureJava, fail, firebaseBin, root, run } from './support/emulators.mjs';
 
 const PROJECT = 'demo-smspay-bench';
 const BASE_URL = 'http://127.0.0.1:5000';
@@ -293,7 +293,7 @@ function report(t, c) {
 
 async function innerThroughput() {
   const projectId = process.env.GCLOUD_PROJECT || PROJECT;
-  const { seedMerchant } = await import('./lib/seed.mjs');
+  const { seedMerchant } = await import('./support/seed.mjs');
   const { getApps } = await import('firebase-admin/app');
   const { getFirestore } = await import('firebase-admin/firestore');
   try {
@@ -423,7 +423,7 @@ async function innerCost() {
   const fs = require('firebase-admin/firestore');
   const { initializeApp, getApps } = require('firebase-admin/app');
   const lib = (path) => require(join(root, 'functions', 'lib', path));
-  const { seedMerchant } = await import('./lib/seed.mjs');
+  const { seedMerchant } = await import('./support/seed.mjs');
   const { Webhook } = require('standardwebhooks');
 
   const app = getApps()[0] ?? initializeApp({ projectId });

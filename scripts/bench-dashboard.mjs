@@ -20,7 +20,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { connect } from 'node:net';
 import { join, posix } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EMULATORS, emulatorEnv, ensureJava, fail, firebaseBin, root, run } from './lib/emulators.mjs';
+import { EMULATORS, emulatorEnv, ensureJava, fail, firebaseBin, root, run } from './support/emulators.mjs';
 
 const PROJECT = 'demo-smspay-bench';
 const BASE_URL = 'http://127.0.0.1:5000';
@@ -243,7 +243,7 @@ function report(bundle, r) {
 
 async function inner() {
   const projectId = process.env.GCLOUD_PROJECT || PROJECT;
-  const { seedMerchant } = await import('./lib/seed.mjs');
+  const { seedMerchant } = await import('./support/seed.mjs');
   const { getApps } = await import('firebase-admin/app');
   const { getFirestore, Timestamp } = await import('firebase-admin/firestore');
   const { chromium } = await import('playwright-core');

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMULATORS, emulatorEnv, ensureInstalled, ensureJava, fail, firebaseBin, root, run } from './lib/emulators.mjs';
+import { EMULATORS, emulatorEnv, ensureInstalled, ensureJava, fail, firebaseBin, root, run } from './support/emulators.mjs';
 
 const PROJECT = 'demo-smspay';
 const DATA_DIR = join(root, '.emulator-data');
@@ -66,7 +66,7 @@ async function waitForApi() {
 await waitForApi();
 process.env.FIRESTORE_EMULATOR_HOST = '127.0.0.1:8080';
 process.env.FIREBASE_AUTH_EMULATOR_HOST = '127.0.0.1:9099';
-const { seedMerchant, DEMO } = await import('./lib/seed.mjs');
+const { seedMerchant, DEMO } = await import('./support/seed.mjs');
 await seedMerchant(PROJECT, DEMO);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { EMULATORS, emulatorEnv, ensureInstalled, ensureJava, fail, firebaseBin, root, run } from './lib/emulators.mjs';
+import { EMULATORS, emulatorEnv, ensureInstalled, ensureJava, fail, firebaseBin, root, run } from './support/emulators.mjs';
 
 const PROJECT = 'demo-smspay-test';
 const started = Date.now();
