@@ -108,14 +108,15 @@ export async function deliverCallback(deps: DeliverDeps, eventId: string, attemp
       error: response.error,
       at,
     });
+    // A manual redelivery is logged but leaves the automatic schedule as it was, unless it succeeds.
     tx.update(ref, {
-      attempts: Math.max(fresh.attempts as number, attempt),
-      status: fresh.status === 'delivered' ? 'delivered' : status,
+      attempts: manual ? (fresh.attempts as number) : Math.max(fresh.attempts as number, attempt),
+      status: fresh.status === 'delivered' || ok ? 'delivered' : manual ? fresh.status : status,
       lastStatusCode: response.statusCode,
       lastError: response.error,
       updatedAt: at,
       ...(ok ? { deliveredAt: at } : {}),
-      nextAttemptAt: status === 'retrying' ? Timestamp.fromMillis(now.getTime() + nextDelay! * 1000) : null,
+      nextAttemptAt: manual ? (ok ? null : (fresh.nextAttemptAt ?? null)) : status === 'retrying' ? Timestamp.fromMillis(now.getTime() + nextDelay! * 1000) : null,
     });
   });
   if (gone && !disabled) await disableEndpoint(db, event, url, at);

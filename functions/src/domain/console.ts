@@ -354,6 +354,8 @@ export async function addMember(db: Firestore, auth: MemberAuth, merchantId: str
 }
 
 export async function removeMember(db: Firestore, auth: MemberAuth, merchantId: string, uid: string, callerUid: string | null) {
+  // Firebase uids are 1–128 characters; anything else is no member (and the Auth API would throw).
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(uid)) throw notFound('User');
   if (callerUid && uid === callerUid) {
     throw new DomainError('invalid_request', 'You cannot remove yourself; ask another owner.', {
       errors: [{ field: 'uid', message: 'Cannot remove yourself.' }],

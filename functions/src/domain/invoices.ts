@@ -7,7 +7,7 @@ import { optOutRef } from './sms';
 import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './schemas';
 import { invoiceToApi } from './serialize';
 import { DEFAULT_TEMPLATES, measureSms, renderTemplate } from './smsText';
-import { isPayable, isSettled } from './status';
+import { isPayable, isSettled, liveCheckoutSession } from './status';
 import { changeInvoice, invoiceRef, recordTimeline, type DocumentWriter } from './timeline';
 import type { InvoiceDoc, MerchantDoc, SmsMessageDoc, TransactionDoc } from './types';
 import type { z } from 'zod';
@@ -280,7 +280,7 @@ export async function cancelInvoice(
   if (!next) throw new DomainError('invalid_state', `An invoice that is ${invoice.status} cannot be cancelled.`);
   return {
     result: { status: 200, body: invoiceToApi(next) },
-    sessionToExpire: open && txn?.method === 'card' ? txn.providerSessionId : null,
+    sessionToExpire: liveCheckoutSession(txn),
   };
 }
 

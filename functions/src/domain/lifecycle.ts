@@ -1,7 +1,7 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { queueSms, smsAmount } from './phoneSms';
 import { optOutRef } from './sms';
-import { isOpenTransaction, isPayable } from './status';
+import { isOpenTransaction, isPayable, liveCheckoutSession } from './status';
 import { changeInvoice, invoiceRef } from './timeline';
 import type { InvoiceDoc, TransactionDoc } from './types';
 
@@ -34,7 +34,7 @@ export async function expireInvoice(db: Firestore, invoiceId: string, now = Date
       },
       at,
     );
-    return { outcome: 'expired', sessionToExpire: open && txn?.method === 'card' ? txn.providerSessionId : null };
+    return { outcome: 'expired', sessionToExpire: liveCheckoutSession(txn) };
   });
 }
 
@@ -55,7 +55,9 @@ export async function sendReminder(db: Firestore, invoiceId: string, index: numb
     const optedOut = invoice ? (await tx.get(optOutRef(db, invoice.payer.phone))).exists : false;
     if (!invoice?.reminders || index >= invoice.reminders.afterHours.length) return 'none';
     if (invoice.reminders.sent > index) return 'already_sent';
-    if (!isPayable(invoice.status) || invoice.status === 'processing') return `stopped_${invoice.status}`;
+    // A payment under way may still fail; come back rather than drop the reminder.
+    if (invoice.status === 'processing') return 'busy';
+    if (!isPayable(invoice.status)) return `stopped_${invoice.status}`;
     if (optedOut || invoice.sms.status === 'opted_out') return 'stopped_opted_out';
     const due = invoice.createdAt.toMillis() + invoice.reminders.afterHours[index]! * 3_600_000;
     if (due > now + EARLY_MARGIN_MS) return 'not_due';

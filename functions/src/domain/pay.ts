@@ -4,7 +4,7 @@ import { newId } from './ids';
 import { maskPhone } from './invoices';
 import type { PaymentMethod } from './schemas';
 import { transactionToApi } from './serialize';
-import { isOpenTransaction, isPayable } from './status';
+import { isOpenTransaction, isPayable, liveCheckoutSession } from './status';
 import { changeInvoice, invoiceRef } from './timeline';
 import type { InvoiceDoc, MerchantDoc, TransactionDoc } from './types';
 import { randomUUID } from 'node:crypto';
@@ -103,6 +103,8 @@ export type InvoiceLocator = { token: string } | { invoiceId: string; merchantId
 const SESSION_MIN_MS = 30 * 60_000;
 const SESSION_MAX_MS = 24 * 3600_000;
 const SESSION_REUSE_MARGIN_MS = 2 * 60_000;
+/** A card attempt still `pending` after this died before its checkout was made; it is replaced. */
+const PENDING_REUSE_MS = 90_000;
 
 async function locateInvoice(db: Firestore, tx: Transaction, locate: InvoiceLocator): Promise<InvoiceDoc> {
   if ('token' in locate) return invoiceByToken(db, tx, locate.token);
@@ -145,7 +147,9 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       const reusable =
         current.method === method &&
         method === 'card' &&
-        (current.status === 'pending' || (current.providerSessionExpiresAt?.toMillis() ?? 0) > now.toMillis() + SESSION_REUSE_MARGIN_MS);
+        (current.status === 'pending'
+          ? now.toMillis() - current.createdAt.toMillis() < PENDING_REUSE_MS
+          : (current.providerSessionExpiresAt?.toMillis() ?? 0) > now.toMillis() + SESSION_REUSE_MARGIN_MS);
       if (reusable) return { reused: current, created: null, invoice: null, superseded: null };
       tx.update(currentRef!, { status: 'cancelled', failureCode: 'superseded', failureMessage: 'The payer chose again.', updatedAt: now });
     }
@@ -186,7 +190,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       now,
     );
     if (!moved) throw new DomainError('invalid_state', `The invoice is ${invoice.status}.`);
-    const superseded = current && isOpenTransaction(current.status) && current.method === 'card' ? current.providerSessionId : null;
+    const superseded = liveCheckoutSession(current);
     return { reused: null, created: txn, invoice: moved, superseded };
   });
 

@@ -2,6 +2,7 @@ import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { PhoneBilling } from '../adapters/phoneBilling';
 import { DomainError } from './errors';
 import { PIN_MAX_ATTEMPTS, checkPin } from './pin';
+import { isPayable } from './status';
 import { pinPepper, pinRef } from './phoneSms';
 import { failTransaction, moveTransaction, phoneChargeRequest } from './pay';
 import { settleSucceeded } from './settle';
@@ -36,6 +37,11 @@ export async function verifyPhonePayment(deps: { db: Firestore; phone: PhoneBill
       return { kind: 'refused' as const, txn, message: `The transaction is ${txn.status}; it takes no PIN now.` };
     }
     const now = Timestamp.now();
+    // Paid by another attempt, expired or cancelled meanwhile: charging now would take money twice.
+    if (!isPayable(invoice.status) || invoice.expiresAt.toMillis() <= now.toMillis() || invoice.transaction?.id !== txnId) {
+      tx.update(txnSnap.ref, { status: 'cancelled', failureCode: `invoice_${invoice.status}`, failureMessage: 'The invoice can no longer be paid with this PIN.', updatedAt: now });
+      return { kind: 'refused' as const, txn: { ...txn, status: 'cancelled' as const }, message: `The invoice is ${invoice.status === 'processing' ? 'being paid another way' : invoice.status}; this PIN can no longer be used.` };
+    }
     if (!/^\d{6}$/.test(pin)) return { kind: 'malformed' as const, txn };
     const attemptsLeft = txn.pinAttemptsLeft ?? PIN_MAX_ATTEMPTS;
     if (deps.phone.sendsOwnPin) {

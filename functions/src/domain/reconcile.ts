@@ -60,5 +60,24 @@ export async function reconcileStale(deps: { db: Firestore; card: CardProvider; 
       }
     }
   }
+  // A PIN nobody typed: the attempt ends when the PIN expires, so the invoice is payable again.
+  const abandoned = await deps.db
+    .collection('transactions')
+    .where('method', '==', 'phone')
+    .where('status', '==', 'awaiting_pin')
+    .where('pinExpiresAt', '<', Timestamp.fromMillis(now))
+    .limit(200)
+    .get();
+  for (const doc of abandoned.docs) {
+    const txn = doc.data() as TransactionDoc;
+    try {
+      // A provider that checks its own PIN may have charged meanwhile: ask it first.
+      const outcome = deps.phone.sendsOwnPin ? await reconcilePhoneTransaction(deps, txn) : 'unpaid';
+      if (outcome !== 'succeeded') await failTransaction(deps.db, txn.id, 'pin_expired', 'The PIN expired before it was entered.');
+      outcomes[txn.id] = outcome === 'succeeded' ? 'succeeded' : 'pin_expired';
+    } catch (error) {
+      outcomes[txn.id] = `error: ${(error as Error).message}`;
+    }
+  }
   return outcomes;
 }

@@ -84,7 +84,14 @@ export const createInvoiceSchema = z
       })
       .optional(),
     metadata: z
-      .record(z.string().min(1).max(40, 'Keys at most 40 characters.'), z.string().max(500, 'Values at most 500 characters.'))
+      .record(
+        z
+          .string()
+          .min(1)
+          .max(40, 'Keys at most 40 characters.')
+          .refine((key) => !/^__.*__$/.test(key), 'Keys may not both start and end with "__".'),
+        z.string().max(500, 'Values at most 500 characters.'),
+      )
       .refine((value) => Object.keys(value).length <= 20, 'At most 20 keys.')
       .optional(),
   })

@@ -1,5 +1,5 @@
 import type { Firestore, Timestamp, Transaction } from 'firebase-admin/firestore';
-import { canMoveTransaction } from './status';
+import { canMoveTransaction, isSettled } from './status';
 import { changeInvoice } from './timeline';
 import { queueSms, renderReceiptSms } from './phoneSms';
 import type { InvoiceDoc, TransactionDoc } from './types';
@@ -18,6 +18,13 @@ export function settleSucceeded(
   providerPaymentId: string | null,
 ): boolean {
   if (!canMoveTransaction(txn.status, 'succeeded')) return false;
+  if (isSettled(invoice.status) && invoice.transaction?.id !== txn.id) {
+    // A second attempt was paid too (an old checkout tab, a PIN): record the money and tell the
+    // merchant to refund it, without a second "paid".
+    tx.update(db.collection('transactions').doc(txn.id), { status: 'succeeded', succeededAt: now, providerPaymentId: providerPaymentId ?? txn.providerPaymentId, updatedAt: now });
+    changeInvoice(db, tx, invoice, { timeline: { type: 'invoice.payment_duplicate', data: { transactionId: txn.id, method: txn.method, amount: txn.amount } } }, now);
+    return true;
+  }
   tx.update(db.collection('transactions').doc(txn.id), {
     status: 'succeeded',
     succeededAt: now,

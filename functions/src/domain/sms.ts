@@ -33,13 +33,14 @@ const providerIdRef = (db: Firestore, provider: string, providerMessageId: strin
  * delivered twice sends once; a provider error that retrying cannot fix marks it failed with the
  * provider's code, anything else is thrown so Cloud Tasks retries.
  */
-export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: string): Promise<'sent' | 'skipped' | 'failed' | 'opted_out' | 'not_due'> {
+export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: string): Promise<'sent' | 'skipped' | 'failed' | 'opted_out' | 'not_due' | 'busy'> {
   const claimed = await db.runTransaction(async (tx) => {
     const snap = await tx.get(messageRef(db, messageId));
     const message = snap.data() as SmsMessageDoc | undefined;
     if (!message || !['scheduled', 'queued', 'sending'].includes(message.status)) return { skip: 'skipped' as const };
-    // Another attempt holds a fresh claim; an old claim is an attempt that died mid-send.
-    if (message.status === 'sending' && Date.now() - message.updatedAt.toMillis() < CLAIM_TIMEOUT_MS) return { skip: 'skipped' as const };
+    // Another attempt holds a fresh claim (or died mid-send and its claim has not gone stale yet):
+    // answer busy so the queue comes back, rather than dropping the message.
+    if (message.status === 'sending' && Date.now() - message.updatedAt.toMillis() < CLAIM_TIMEOUT_MS) return { skip: 'busy' as const };
     // Cloud Tasks honours the schedule; this guards against an early delivery (the emulator has no schedule).
     if (message.sendAt && message.sendAt.toMillis() > Date.now() + 5_000) return { skip: 'not_due' as const };
     const invSnap = message.invoiceId ? await tx.get(invoiceRef(db, message.invoiceId)) : null;
@@ -63,26 +64,9 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
   });
   if (!claimed.message) return claimed.skip;
 
+  let sent: Awaited<ReturnType<SmsSender['send']>>;
   try {
-    const sent = await sender.send({ messageId, to: claimed.message.to, body: claimed.message.body, sender: claimed.message.sender });
-    await db.runTransaction(async (tx) => {
-      const { message, invoice } = await readMessage(db, tx, messageRef(db, messageId));
-      const earlyRef = earlyReceiptRef(db, sent.provider, sent.providerMessageId);
-      const early = (await tx.get(earlyRef)).data() as { status: SmsStatus; failureCode: string | null } | undefined;
-      const now = Timestamp.now();
-      // A PIN must not outlive its SMS in our database; the outbox keeps it, as it is the local phone.
-      const redact = message.kind === 'pin' && sent.provider !== 'outbox' ? { body: message.body.replace(/\d{6}/, '••••••') } : {};
-      tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, ...redact, updatedAt: now });
-      tx.set(providerIdRef(db, sent.provider, sent.providerMessageId), { messageId });
-      const after = applySmsStatus(db, tx, message, invoice, { status: 'sent' }, now);
-      if (early) {
-        // A millisecond later, so the timeline (ordered by time) shows sent before delivered.
-        const later = Timestamp.fromMillis(now.toMillis() + 1);
-        applySmsStatus(db, tx, after?.message ?? message, after?.invoice ?? invoice, { status: early.status, failureCode: early.failureCode ?? undefined }, later);
-        tx.delete(earlyRef);
-      }
-    });
-    return 'sent';
+    sent = await sender.send({ messageId, to: claimed.message.to, body: claimed.message.body, sender: claimed.message.sender });
   } catch (error) {
     if (!(error instanceof PermanentSmsError)) {
       // Give the claim back so the queue's retry sends it; the provider did not take it.
@@ -97,6 +81,26 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
     await recordSmsStatus(db, { messageId, status, failureCode: error.providerCode });
     return status === 'opted_out' ? 'opted_out' : 'failed';
   }
+  // The provider has the message: its claim stays, so a queue retry after a failure here finds it
+  // busy, not queued (only a claim left for over 2 minutes is taken over and sent again).
+  await db.runTransaction(async (tx) => {
+    const { message, invoice } = await readMessage(db, tx, messageRef(db, messageId));
+    const earlyRef = earlyReceiptRef(db, sent.provider, sent.providerMessageId);
+    const early = (await tx.get(earlyRef)).data() as { status: SmsStatus; failureCode: string | null } | undefined;
+    const now = Timestamp.now();
+    // A PIN must not outlive its SMS in our database; the outbox keeps it, as it is the local phone.
+    const redact = message.kind === 'pin' && sent.provider !== 'outbox' ? { body: message.body.replace(/\d{6}/, '••••••') } : {};
+    tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, ...redact, updatedAt: now });
+    tx.set(providerIdRef(db, sent.provider, sent.providerMessageId), { messageId });
+    const after = applySmsStatus(db, tx, message, invoice, { status: 'sent' }, now);
+    if (early) {
+      // A millisecond later, so the timeline (ordered by time) shows sent before delivered.
+      const later = Timestamp.fromMillis(now.toMillis() + 1);
+      applySmsStatus(db, tx, after?.message ?? message, after?.invoice ?? invoice, { status: early.status, failureCode: early.failureCode ?? undefined }, later);
+      tx.delete(earlyRef);
+    }
+  });
+  return 'sent';
 }
 
 const SMS_TIMELINE: Partial<Record<SmsStatus, { timeline: TimelineType; callback: CallbackType }>> = {

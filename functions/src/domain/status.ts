@@ -91,3 +91,13 @@ export function canMoveTransaction(from: TransactionStatus, to: TransactionStatu
 export function isOpenTransaction(status: TransactionStatus): boolean {
   return status === 'pending' || status === 'awaiting_pin' || status === 'processing';
 }
+
+/**
+ * The checkout session a card transaction may still be paid through: an open one, or a declined
+ * one, since the PSP's page lets the payer try another card. Closed whenever the invoice stops
+ * taking payments or the payer starts another attempt.
+ */
+export function liveCheckoutSession(txn: { method: string; status: TransactionStatus; providerSessionId: string | null } | null | undefined): string | null {
+  if (!txn || txn.method !== 'card' || !txn.providerSessionId) return null;
+  return isOpenTransaction(txn.status) || txn.status === 'failed' ? txn.providerSessionId : null;
+}

@@ -16,6 +16,6 @@ export const dispatchSms = onTaskDispatched<{ messageId: string }>(
     const { db, sms } = getServices();
     const outcome = await dispatch(db, sms, request.data.messageId);
     logger.info('dispatchSms', { messageId: request.data.messageId, outcome });
-    if (outcome === 'not_due') throw new Error(`SMS ${request.data.messageId} is not due yet; the queue retries it.`);
+    if (outcome === 'not_due' || outcome === 'busy') throw new Error(`SMS ${request.data.messageId} is ${outcome === 'busy' ? 'being sent by another attempt' : 'not due yet'}; the queue retries it.`);
   },
 );

@@ -11,7 +11,7 @@ export const expireInvoice = onTaskDispatched<{ invoiceId: string }>(
   async (request) => {
     const services = getServices();
     const { outcome, sessionToExpire } = await expire(services.db, request.data.invoiceId);
-    if (sessionToExpire) await services.card.expireCheckout(sessionToExpire);
+    if (sessionToExpire) await services.card.expireCheckout(sessionToExpire).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
     logger.info('expireInvoice', { invoiceId: request.data.invoiceId, outcome });
   },
 );

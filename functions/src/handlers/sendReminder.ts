@@ -10,5 +10,6 @@ export const sendReminder = onTaskDispatched<{ invoiceId: string; index: number 
   async (request) => {
     const outcome = await remind(getServices().db, request.data.invoiceId, request.data.index);
     logger.info('sendReminder', { ...request.data, outcome });
+    if (outcome === 'busy') throw new Error('A payment of this invoice is under way; the queue retries the reminder.');
   },
 );

@@ -1,6 +1,7 @@
 import type { Services } from '../../services';
 import type { Router } from '../router';
 import { z } from 'zod';
+import { logger } from 'firebase-functions';
 import { IMPORT_MAX_BYTES, jsonBody } from '../request';
 import { idempotencyScope, merchantOf } from '../auth';
 import { DomainError } from '../../domain/errors';
@@ -73,7 +74,8 @@ export function invoiceRoutes(router: Router<Services>): void {
         sessionToExpire = outcome.sessionToExpire;
         return outcome.result;
       });
-      if (sessionToExpire) await services.card.expireCheckout(sessionToExpire);
+      // The cancel is committed; a provider hiccup here must not turn it into an error.
+      if (sessionToExpire) await services.card.expireCheckout(sessionToExpire).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
       return result;
     })
 
@@ -85,7 +87,9 @@ export function invoiceRoutes(router: Router<Services>): void {
     .on('POST', '/invoices/:id/refund', async (request, { id }, services) => {
       const merchant = await merchantOf(services, request);
       const { amount } = parseOrThrow(refundSchema, request.rawBody.length ? jsonBody(request) : {});
-      const { refund, invoice } = await refundInvoice(services, merchant.id, id!, amount, request.headers['idempotency-key']);
-      return { status: 200, body: { ...invoice, refund: { id: refund.id, amount: refund.amount, status: refund.status } } };
+      return runOnce(services.db, idempotencyScope(merchant, request), async () => {
+        const { refund, invoice } = await refundInvoice(services, merchant.id, id!, amount, request.headers['idempotency-key']);
+        return { status: 200, body: { ...invoice, refund: { id: refund.id, amount: refund.amount, status: refund.status } } };
+      });
     });
 }

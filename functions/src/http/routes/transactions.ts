@@ -4,8 +4,8 @@ import type { Router } from '../router';
 import { jsonBody } from '../request';
 import { idempotencyScope, merchantOf } from '../auth';
 import { DomainError, notFound } from '../../domain/errors';
-import { PAYMENT_METHODS, createInvoiceSchema, parseOrThrow } from '../../domain/schemas';
-import { runIdempotent } from '../../domain/idempotency';
+import { PAYMENT_METHODS, createInvoiceSchema, parseOrThrow, type CreateInvoiceInput } from '../../domain/schemas';
+import { runOnce } from '../../domain/idempotency';
 import { createInvoice } from '../../domain/invoices';
 import { startPayment } from '../../domain/pay';
 import { verifyPhonePayment } from '../../domain/phonePay';
@@ -22,24 +22,28 @@ export function transactionRoutes(router: Router<Services>): void {
     .on('POST', '/transactions', async (request, _params, services) => {
       const merchant = await merchantOf(services, request);
       const body = jsonBody(request) as Record<string, unknown>;
-      let invoiceId: string;
+      const forInvoice = 'invoiceId' in body ? parseOrThrow(forInvoiceSchema, body) : null;
+      let input: CreateInvoiceInput | null = null;
       let chosen: z.infer<typeof method>;
-      if ('invoiceId' in body) {
-        ({ invoiceId, method: chosen } = parseOrThrow(forInvoiceSchema, body));
+      if (forInvoice) {
+        chosen = forInvoice.method;
       } else {
         const { method: rawMethod, ...invoiceFields } = body;
         chosen = parseOrThrow(z.strictObject({ method }), { method: rawMethod }).method;
-        const input = parseOrThrow(createInvoiceSchema, { paymentMethods: [chosen], ...invoiceFields });
+        input = parseOrThrow(createInvoiceSchema, { paymentMethods: [chosen], ...invoiceFields });
         if (!input.paymentMethods?.includes(chosen)) {
           throw new DomainError('invalid_request', `paymentMethods must include "${chosen}".`, { errors: [{ field: 'paymentMethods', message: `Must include "${chosen}".` }] });
         }
-        // The invoice is made idempotently; the payment start below resumes rather than repeats.
-        const created = await runIdempotent(services.db, idempotencyScope(merchant, request), (tx) =>
-          createInvoice(services.db, tx, merchant, input, services.publicBaseUrl),
-        );
-        invoiceId = (created.body as { id: string }).id;
       }
-      return { status: 201, body: await startPayment(services, { invoiceId, merchantId: merchant.id }, chosen) };
+      // One key, one payment: a retried request replays the first answer instead of a second PIN or session.
+      return runOnce(services.db, idempotencyScope(merchant, request), async () => {
+        let invoiceId = forInvoice?.invoiceId;
+        if (input) {
+          const created = await services.db.runTransaction((tx) => createInvoice(services.db, tx, merchant, input, services.publicBaseUrl));
+          invoiceId = (created.body as { id: string }).id;
+        }
+        return { status: 201, body: await startPayment(services, { invoiceId: invoiceId!, merchantId: merchant.id }, chosen) };
+      });
     })
 
     .on('GET', '/transactions/:id', async (request, { id }, services) => {
