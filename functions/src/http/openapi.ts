@@ -540,6 +540,7 @@ const OPERATIONS: Operation[] = [
     tag: 'Invoices',
     access: 'key',
     body: { schema: ref('ImportInvoicesRequest'), csv: true },
+    replays: true,
     status: 200,
     response: 'ImportResult',
     responseDescription: 'One result per row.',
@@ -609,7 +610,8 @@ const OPERATIONS: Operation[] = [
     status: 200,
     response: 'RefundedInvoice',
     responseDescription: 'The invoice after the refund, and the refund.',
-    idempotencyNote: 'Names the refund: the same key refunds once, and a retry answers that refund again.',
+    replays: true,
+    idempotencyNote: 'Names the refund: the same key refunds once and replays the first answer; another body with it is 409 `idempotency_conflict`.',
     errors: [400, 401, 403, 404, 409, 429, 502],
   },
 
@@ -627,7 +629,8 @@ const OPERATIONS: Operation[] = [
     status: 201,
     response: 'Transaction',
     responseDescription: 'The transaction, with `next`.',
-    idempotencyNote: 'With invoice fields, the invoice is created once per key; the payment start resumes the open transaction rather than repeating it.',
+    replays: true,
+    idempotencyNote: 'One key, one payment: a retry replays the first answer (no second PIN or session).',
     errors: [400, 401, 403, 404, 409, 429, 502],
   },
   {
