@@ -21,9 +21,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
 import { join, posix } from 'node:path';
-import { EMULATORS, emulatorEnv, ensureJava, fail, firebaseBin, root, run } from './support/emulators.mjs';
+import { EMULATORS, busyPorts, emulatorEnv, ensureJava, ensurePortsFree, fail, firebaseBin, root, run } from './support/emulators.mjs';
 
 const PROJECT = 'demo-smspay-bench';
 const BASE_URL = 'http://127.0.0.1:5000';
@@ -173,39 +172,6 @@ function tallyExecution(executions, line) {
   e.count += 1;
   e.totalMs += Number(m[2]);
   e.maxMs = Math.max(e.maxMs, Number(m[2]));
-}
-
-/** Emulator ports still answering, after waiting up to `waitSeconds` for them to close. */
-async function busyPorts(waitSeconds = 0) {
-  for (let i = 0; ; i++) {
-    const busy = [];
-    for (const port of [4400, 5000, 5001, 8080, 9099, 9499]) if (await portInUse(port)) busy.push(port);
-    if (busy.length === 0 || i >= waitSeconds) return busy;
-    await sleep(1000);
-  }
-}
-
-async function ensurePortsFree() {
-  const busy = await busyPorts();
-  if (busy.length) {
-    fail(`Ports ${busy.join(', ')} are in use: emulators (npm start / npm test) seem to be running.\n  Stop them and run the benchmark again.`);
-  }
-}
-
-function portInUse(port) {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function table(rows, align) {

@@ -17,10 +17,10 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { connect } from 'node:net';
 import { join, posix } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { EMULATORS, emulatorEnv, ensureJava, fail, firebaseBin, root, run } from './support/emulators.mjs';
+import { EMULATORS, emulatorEnv, ensureJava, ensurePortsFree, fail, firebaseBin, root, run } from './support/emulators.mjs';
+import { dist, readBuild, routeBundle } from './support/bundle.mjs';
 
 const PROJECT = 'demo-smspay-bench';
 const BASE_URL = 'http://127.0.0.1:5000';
@@ -64,7 +64,10 @@ async function outer() {
     run('npm', ['run', 'build', '-w', 'functions', '--silent']);
     run('npm', ['run', 'build', '-w', 'web', '--silent'], { env: { ...process.env, VITE_FIREBASE_PROJECT_ID: PROJECT } });
   }
-  const bundle = dashboardBundle();
+  const build = readBuild();
+  if (!build) fail('web/dist is incomplete (no index.html or .vite/manifest.json); run npm run build -w web.');
+  // The first load of /merchant: the layout and the invoice list with everything they import.
+  const bundle = routeBundle(build, ['src/merchant/MerchantLayout.vue', 'src/merchant/views/InvoicesView.vue']);
   await ensurePortsFree();
 
   // The functions emulator reads functions/.env.<project>; without one it prompts for every
@@ -102,104 +105,9 @@ async function outer() {
   process.exit(0);
 }
 
-async function ensurePortsFree() {
-  const busy = [];
-  for (const port of [4400, 5000, 5001, 8080, 9099, 9499]) if (await portInUse(port)) busy.push(port);
-  if (busy.length) {
-    fail(`Ports ${busy.join(', ')} are in use: emulators (npm start / npm test) seem to be running.\n  Stop them and run the benchmark again.`);
-  }
-}
-
-function portInUse(port) {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/**
- * What the browser needs for a first load of /merchant, read from the Vite manifest the way
- * scripts/bench-payer.mjs does: the HTML's own assets, then the manifest closure (static imports
- * and CSS) of the entry, the merchant layout and the invoices view, cross-checked by reading the
- * built JS for static imports.
- */
-function dashboardBundle() {
-  const dist = join(root, 'web', 'dist');
-  const manifestPath = join(dist, '.vite', 'manifest.json');
-  const htmlPath = join(dist, 'index.html');
-  if (!existsSync(manifestPath) || !existsSync(htmlPath)) fail('web/dist is incomplete (no index.html or .vite/manifest.json); run npm run build -w web.');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  const html = readFileSync(htmlPath, 'utf8');
-
-  const files = new Set();
-  for (const tag of html.match(/<(script|link)\b[^>]*>/gi) ?? []) {
-    const attr = (name) => new RegExp(`\\b${name}\\s*=\\s*["']([^"']+)["']`, 'i').exec(tag)?.[1];
-    const url = attr('src') ?? attr('href');
-    if (!url || /^(https?:)?\/\//.test(url)) continue;
-    const rel = (attr('rel') ?? '').toLowerCase();
-    if (tag.toLowerCase().startsWith('<script') || rel === 'stylesheet' || rel === 'modulepreload') files.add(url.replace(/^\//, ''));
-  }
-  const keyOf = (suffix) => {
-    const key = Object.keys(manifest).find((k) => k === suffix || k.endsWith(`/${suffix}`));
-    if (!key) fail(`bench-dashboard: ${suffix} not found in web/dist/.vite/manifest.json`);
-    return key;
-  };
-  const entryKey = Object.keys(manifest).find((k) => manifest[k].isEntry) ?? 'index.html';
-  const seen = new Set();
-  const visit = (key) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    const entry = manifest[key];
-    if (!entry) return;
-    files.add(entry.file);
-    for (const css of entry.css ?? []) files.add(css);
-    for (const imp of entry.imports ?? []) visit(imp);
-  };
-  [entryKey, keyOf('src/merchant/MerchantLayout.vue'), keyOf('src/merchant/views/InvoicesView.vue')].forEach(visit);
-
-  const staticImportsOf = (file) => {
-    const code = readFileSync(join(dist, file), 'utf8');
-    const found = new Set();
-    const re = /\b(?:import|export)\s*(?:[\w$*{}\s,]*?\s*from\s*)?["']([^"']+\.js)["']/g;
-    for (const m of code.matchAll(re)) {
-      const spec = m[1];
-      if (!spec.startsWith('.') && !spec.startsWith('/')) continue;
-      found.add(spec.startsWith('/') ? spec.slice(1) : posix.normalize(posix.join(posix.dirname(file), spec)));
-    }
-    return found;
-  };
-  const queue = [...files].filter((f) => f.endsWith('.js'));
-  while (queue.length) {
-    for (const dep of staticImportsOf(queue.pop())) {
-      if (!files.has(dep) && existsSync(join(dist, dep))) {
-        files.add(dep);
-        queue.push(dep);
-      }
-    }
-  }
-  const list = [...files]
-    .filter((f) => /\.(js|css)$/.test(f) && existsSync(join(dist, f)))
-    .map((file) => {
-      const raw = readFileSync(join(dist, file));
-      return { file, raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length };
-    })
-    .sort((a, b) => b.gzip - a.gzip);
-  const sum = (ext) => list.filter((f) => f.file.endsWith(ext)).reduce((s, f) => s + f.gzip, 0);
-  return { files: list, js: sum('.js'), css: sum('.css'), dist };
-}
-
 function report(bundle, r) {
   const gzOf = (file) => {
-    const path = join(bundle.dist, file);
+    const path = join(dist, file);
     return existsSync(path) ? gzipSync(readFileSync(path), { level: 9 }).length : 0;
   };
   console.log('\n━━ Dashboard benchmark');

@@ -1,6 +1,7 @@
 // Shared by `npm start` and `npm test`: what the Firebase emulators need on this kind of machine.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,3 +94,39 @@ export function run(command, args, options = {}) {
 }
 
 export const EMULATORS = 'firestore,auth,functions,tasks,hosting';
+
+const EMULATOR_PORTS = [4400, 5000, 5001, 8080, 9099, 9499];
+
+function portInUse(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Emulator ports still answering, after waiting up to `waitSeconds` for them to close. */
+export async function busyPorts(waitSeconds = 0) {
+  for (let i = 0; ; i++) {
+    const busy = [];
+    for (const port of EMULATOR_PORTS) if (await portInUse(port)) busy.push(port);
+    if (busy.length === 0 || i >= waitSeconds) return busy;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** Benchmarks start their own emulators: stop with a clear message when others are running. */
+export async function ensurePortsFree() {
+  const busy = await busyPorts();
+  if (busy.length) {
+    fail(`Ports ${busy.join(', ')} are in use: emulators (npm start / npm test) seem to be running.\n  Stop them and run the benchmark again.`);
+  }
+}
