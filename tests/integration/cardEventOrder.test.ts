@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import Stripe from 'stripe';
 import { api, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, type TestMerchant } from '../support/admin';
-import { BASE_URL } from '../support/env';
+import { postSandboxEvent } from '../support/sandboxWebhook';
 
 let merchant: TestMerchant;
 beforeAll(async () => {
@@ -11,14 +10,7 @@ beforeAll(async () => {
 });
 
 async function post(event: object) {
-  const body = JSON.stringify(event);
-  const secret = (await admin().db.collection('system').doc('sandboxCard').get()).get('webhookSecret') as string;
-  const response = await fetch(`${BASE_URL}/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret }) },
-    body,
-  });
-  expect(response.status).toBe(200);
+  expect((await postSandboxEvent(event)).status).toBe(200);
 }
 
 type Kind = 'completed' | 'async_succeeded' | 'failed' | 'expired' | 'refunded';

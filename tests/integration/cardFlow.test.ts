@@ -5,6 +5,7 @@ import { api, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, waitForSnapshot, type TestMerchant } from '../support/admin';
 import { startReceiver } from '../support/receiver';
 import { BASE_URL } from '../support/env';
+import { sandboxSecret } from '../support/sandboxWebhook';
 
 let merchant: TestMerchant;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -25,7 +26,7 @@ async function createAndDeliver() {
 }
 
 async function sandboxSignature(payload: string) {
-  const secret = (await admin().db.collection('system').doc('sandboxCard').get()).get('webhookSecret') as string;
+  const secret = await sandboxSecret();
   return { secret, header: Stripe.webhooks.generateTestHeaderString({ payload, secret }) };
 }
 

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import Stripe from 'stripe';
 import { Timestamp } from 'firebase-admin/firestore';
 import { api, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, type TestMerchant } from '../support/admin';
 import { pinFrom, waitForSms } from '../support/outbox';
-import { BASE_URL } from '../support/env';
+import { postSandboxEvent } from '../support/sandboxWebhook';
 
 let merchant: TestMerchant;
 beforeAll(async () => {
@@ -15,18 +14,12 @@ beforeAll(async () => {
 const sessionOf = (txn: { next: { url: string } }) => txn.next.url.split('/').pop()!;
 
 async function completed(txnId: string, sessionId: string) {
-  const body = JSON.stringify({
+  const event = {
     id: `evt_done_${txnId}`,
     type: 'checkout.session.completed',
     data: { object: { id: sessionId, payment_status: 'paid', payment_intent: `pi_${txnId}`, metadata: { transactionId: txnId } } },
-  });
-  const secret = (await admin().db.collection('system').doc('sandboxCard').get()).get('webhookSecret') as string;
-  const response = await fetch(`${BASE_URL}/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload: body, secret }) },
-    body,
-  });
-  expect(response.status).toBe(200);
+  };
+  expect((await postSandboxEvent(event)).status).toBe(200);
 }
 
 describe('never two charges for one invoice', () => {

@@ -15,6 +15,24 @@ let env: RulesTestEnvironment;
 const A = 'merchant-a';
 const B = 'merchant-b';
 
+// Documents no client may read; each is seeded so that a denial is a rule, not a missing document.
+const serverOnly = [
+  'merchantSecrets/merchant-a',
+  'payTokens/t',
+  'idempotencyKeys/k',
+  'providerEvents/e',
+  'sandboxSessions/s',
+  'system/sandboxCard',
+  'system/pinPepper',
+  'invoiceReferences/r',
+  'refunds/re',
+  'optOuts/+4791234567',
+  'smsEarlyReceipts/twilio_SM1',
+  'transactions/txn-merchant-a/secrets/pin',
+  'merchants/merchant-a/members/owner-a',
+  'merchants/merchant-a/disabledCallbackUrls/h',
+];
+
 beforeAll(async () => {
   const [host, port] = (process.env.FIRESTORE_EMULATOR_HOST ?? '127.0.0.1:8080').split(':');
   env = await initializeTestEnvironment({
@@ -35,21 +53,7 @@ beforeAll(async () => {
       await setDoc(doc(db, 'apiKeys', `hash-${m}`), { merchantId: m, prefix: 'sk_test_abc' });
       await setDoc(doc(db, 'merchantSecrets', m), { webhookSecrets: [] });
     }
-    for (const path of [
-      'payTokens/t',
-      'idempotencyKeys/k',
-      'providerEvents/e',
-      'sandboxSessions/s',
-      'system/sandboxCard',
-      'system/pinPepper',
-      'invoiceReferences/r',
-      'refunds/re',
-      'optOuts/+4791234567',
-      'smsEarlyReceipts/twilio_SM1',
-      'transactions/txn-merchant-a/secrets/pin',
-      'merchants/merchant-a/members/owner-a',
-      'merchants/merchant-a/disabledCallbackUrls/h',
-    ]) {
+    for (const path of serverOnly.filter((p) => p !== 'merchantSecrets/merchant-a')) {
       await setDoc(doc(db, path), { merchantId: A });
     }
   });
@@ -67,22 +71,6 @@ const anonymous = () => env.unauthenticatedContext().firestore();
 
 const merchantData = ['merchants/merchant-a', 'invoices/inv-merchant-a', 'invoices/inv-merchant-a/events/e1', 'transactions/txn-merchant-a', 'smsMessages/sms-merchant-a'];
 const ownerOnly = ['callbackEvents/evt-merchant-a', 'callbackEvents/evt-merchant-a/attempts/001', 'apiKeys/hash-merchant-a'];
-const serverOnly = [
-  'merchantSecrets/merchant-a',
-  'payTokens/t',
-  'idempotencyKeys/k',
-  'providerEvents/e',
-  'sandboxSessions/s',
-  'system/sandboxCard',
-  'system/pinPepper',
-  'invoiceReferences/r',
-  'refunds/re',
-  'optOuts/+4791234567',
-  'smsEarlyReceipts/twilio_SM1',
-  'transactions/txn-merchant-a/secrets/pin',
-  'merchants/merchant-a/members/owner-a',
-  'merchants/merchant-a/disabledCallbackUrls/h',
-];
 
 describe('firestore.rules', () => {
   it('lets merchant A’s owner read all of A’s data, and nothing server-only', async () => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DomainError, notFound } from './errors';
 import { sha256Hex } from './ids';
 import { merchantRef } from './merchants';
-import { SUPPORTED_LOCALES, paymentMethodsSchema } from './schemas';
+import { SUPPORTED_LOCALES, httpUrl, paymentMethodsSchema } from './schemas';
 import type { ApiKeyDoc, MerchantDoc, Mode } from './types';
 
 /**
@@ -55,18 +55,6 @@ export function rotateSecrets(current: WebhookSecret[], fresh: string, now: Time
     }));
   return [...kept, { secret: fresh, createdAt: now, expiresAt: null }];
 }
-
-const httpUrl = z
-  .string()
-  .max(2048, 'At most 2048 characters.')
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, 'Must be an absolute http(s) URL without credentials.');
 
 /** A field that may be set, or cleared with `null`. */
 const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();

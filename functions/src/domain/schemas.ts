@@ -10,9 +10,10 @@ export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
 const MAX_AMOUNT = 100_000_000;
 
-const httpUrl = z
+/** An absolute http(s) URL without credentials: return, cancel, callback and logo URLs. */
+export const httpUrl = z
   .string()
-  .max(2048)
+  .max(2048, 'At most 2048 characters.')
   .refine((value) => {
     try {
       const url = new URL(value);

@@ -3,18 +3,32 @@ import type { Services } from '../../services';
 import type { Router } from '../router';
 import { jsonBody } from '../request';
 import { loadMerchant } from '../../domain/merchants';
+import type { MerchantDoc } from '../../domain/types';
 import { parseOrThrow, startPaymentSchema } from '../../domain/schemas';
 import { startPayment, viewPayment } from '../../domain/pay';
 import { verifyPhonePayment } from '../../domain/phonePay';
 
 export const verifyPinSchema = z.strictObject({ pin: z.string({ error: 'Enter the 6 digits from the SMS.' }).max(20) });
 
+const BRANDING_TTL_MS = 60_000;
+const brandingCache = new Map<string, { at: number; merchant: Promise<MerchantDoc> }>();
+
+/** The merchant's name and branding, kept a minute per instance: the receipt page polls every 2 s. */
+function brandingOf(services: Services, merchantId: string): Promise<MerchantDoc> {
+  const cached = brandingCache.get(merchantId);
+  if (cached && Date.now() - cached.at < BRANDING_TTL_MS) return cached.merchant;
+  const merchant = loadMerchant(services.db, merchantId);
+  brandingCache.set(merchantId, { at: Date.now(), merchant });
+  merchant.catch(() => brandingCache.delete(merchantId));
+  return merchant;
+}
+
 /** The payer's endpoints: no key, scoped by the pay token. */
 export function payRoutes(router: Router<Services>): void {
   router
     .on('GET', '/pay/:token', async (_request, { token }, services) => ({
       status: 200,
-      body: await viewPayment(services.db, token!, (id) => loadMerchant(services.db, id), services.sandbox),
+      body: await viewPayment(services.db, token!, (id) => brandingOf(services, id), services.sandbox),
       headers: { 'Cache-Control': 'no-store' },
     }))
 
