@@ -30,6 +30,9 @@ export const CALLBACK_RETRY_SCHEDULE_SECONDS = defineString('CALLBACK_RETRY_SCHE
 
 export const STRIPE_SECRET_KEY = defineSecret('STRIPE_SECRET_KEY');
 export const STRIPE_WEBHOOK_SECRET = defineSecret('STRIPE_WEBHOOK_SECRET');
+/** Test mode's Stripe (an `sk_test_` key and its endpoint's signing secret); any other value means none. */
+export const STRIPE_TEST_SECRET_KEY = defineSecret('STRIPE_TEST_SECRET_KEY');
+export const STRIPE_TEST_WEBHOOK_SECRET = defineSecret('STRIPE_TEST_WEBHOOK_SECRET');
 /** Only tests set this: the origin of a fake Stripe API on 127.0.0.1. */
 export const STRIPE_API_BASE_URL = defineString('STRIPE_API_BASE_URL', { default: '' });
 
@@ -45,6 +48,6 @@ export const STREX_SERVICE_CODE = defineString('STREX_SERVICE_CODE', { default: 
 export const STREX_BASE_URL = defineString('STREX_BASE_URL', { default: 'https://test.target365.io' });
 
 /** The secrets each kind of function may need, bound where they are used. */
-export const CARD_SECRETS = [STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET];
+export const CARD_SECRETS = [STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_TEST_SECRET_KEY, STRIPE_TEST_WEBHOOK_SECRET];
 export const SMS_SECRETS = [TWILIO_AUTH_TOKEN];
 export const PHONE_SECRETS = [STREX_API_KEY];

@@ -11,6 +11,7 @@ import { twilioSmsSender } from './adapters/twilioSms';
 import { sandboxPhoneBilling } from './adapters/sandboxPhoneBilling';
 import { strexPhoneBilling } from './adapters/strexPhoneBilling';
 import * as params from './params';
+import { deploymentProviders, type DeploymentProviders } from './domain/modes';
 
 export interface Services {
   db: Firestore;
@@ -21,6 +22,8 @@ export interface Services {
   publicBaseUrl: string;
   emulator: boolean;
   sandbox: { card: boolean; phone: boolean };
+  /** Which provider takes each method in test and in live mode (domain/modes.ts). */
+  deployment: DeploymentProviders;
 }
 
 function stripeApiOptions(): { host: string; port: number; protocol: 'http' | 'https' } | undefined {
@@ -86,6 +89,7 @@ export function getServices(): Services {
   let card: CardProvider | undefined;
   let sms: SmsSender | undefined;
   let phone: PhoneBilling | undefined;
+  let deployment: DeploymentProviders | undefined;
   services = {
     db,
     tasks: cloudTasks,
@@ -101,6 +105,15 @@ export function getServices(): Services {
     publicBaseUrl,
     emulator: params.isEmulator(),
     sandbox: { card: params.CARD_PROVIDER.value() === 'sandbox', phone: params.PHONE_BILLING_PROVIDER.value() === 'sandbox' },
+    get deployment() {
+      return (deployment ??= deploymentProviders({
+        cardProvider: params.CARD_PROVIDER.value(),
+        stripeSecretKey: params.STRIPE_SECRET_KEY.value(),
+        stripeTestSecretKey: params.STRIPE_TEST_SECRET_KEY.value(),
+        phoneBillingProvider: params.PHONE_BILLING_PROVIDER.value(),
+        strexBaseUrl: params.STREX_BASE_URL.value(),
+      }));
+    },
   };
   return services;
 }

@@ -63,6 +63,9 @@ export function firestoreEmulatorEnv() {
 const LOCAL_SECRETS = {
   STRIPE_SECRET_KEY: 'sk_test_emulator_placeholder',
   STRIPE_WEBHOOK_SECRET: 'whsec_ZW11bGF0b3ItcGxhY2Vob2xkZXItc2VjcmV0',
+  // Not a Stripe key, so test mode keeps the sandbox unless a developer puts a real sk_test_ key here.
+  STRIPE_TEST_SECRET_KEY: 'unset',
+  STRIPE_TEST_WEBHOOK_SECRET: 'unset',
   TWILIO_AUTH_TOKEN: 'emulator-placeholder-token',
   STREX_API_KEY: 'emulator-placeholder-key',
 };

@@ -5,10 +5,18 @@ import type { SmsEncoding } from './smsText';
 
 export type Mode = 'test' | 'live';
 
+/** A suspended merchant's keys are refused, its pay links unavailable, its SMS not sent. */
+export type MerchantStatus = 'active' | 'suspended';
+
 export interface MerchantDoc {
   id: string;
   name: string;
+  /** For a caller, the mode of its key or dashboard switch; stored merchants say `test`. */
   mode: Mode;
+  /** Missing on merchants made before operators existed: they are active. */
+  status?: MerchantStatus;
+  /** Set by a platform operator; until then the merchant has no live keys and no live methods. */
+  liveActivatedAt?: Timestamp | null;
   branding: { logoUrl?: string; accentColor?: string };
   settings: {
     paymentMethods: PaymentMethod[];

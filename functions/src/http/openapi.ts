@@ -251,6 +251,28 @@ export const settingsSchema = z.object({
   settings: merchantSettings,
 });
 
+export const accountSchema = z
+  .object({
+    id: z.string().describe('The merchant id.'),
+    object: z.literal('account'),
+    name: z.string(),
+    livemode: z.boolean().describe('The mode of the key (or of the dashboard’s “Test mode” switch).'),
+    status: z.enum(['active', 'suspended']),
+    liveActivated: z.boolean().describe('Whether a platform operator has activated live mode; live keys exist only after that.'),
+    paymentMethods: z.array(paymentMethod).describe('The methods an invoice can offer now, in this mode.'),
+    methods: z.array(
+      z.object({
+        method: paymentMethod,
+        available: z.boolean(),
+        provider: z.enum(['stripe', 'strex', 'sandbox']).nullable().describe('Who takes the method in this mode; null when the deployment has no provider for it.'),
+        missing: z
+          .array(z.enum(['provider_not_configured', 'live_not_activated', 'merchant_suspended']))
+          .describe('Why it cannot be offered: `provider_not_configured` (this deployment has no provider for the method in this mode; live mode never uses a sandbox or test credentials), `live_not_activated` (an operator has not activated live mode), `merchant_suspended`. Empty when available.'),
+      }),
+    ),
+  })
+  .describe('The merchant behind the key, its mode, and what it can take in that mode.');
+
 export const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -353,6 +375,7 @@ export const responseSchemas = {
   SandboxPayResult: sandboxPayResultSchema,
   Outbox: outboxSchema,
   Settings: settingsSchema,
+  Account: accountSchema,
   ApiKey: apiKeySchema,
   ApiKeyCreated: apiKeyCreatedSchema,
   ApiKeyList: apiKeyListSchema,
@@ -762,6 +785,22 @@ const OPERATIONS: Operation[] = [
     errors: [400, 402, 404, 409, 502],
   },
 
+  // Account
+  {
+    method: 'GET',
+    path: '/account',
+    operationId: 'getAccount',
+    summary: 'The account behind the key: mode and the methods it can take now',
+    description:
+      'The key’s mode decides everything (`sk_test_` test, `sk_live_` live). Lists each payment method with the provider that takes it in this mode, or what is missing: a deployment whose live mode has no real provider offers no live methods.',
+    tag: 'Account',
+    access: 'member',
+    status: 200,
+    response: 'Account',
+    responseDescription: 'The account.',
+    errors: [401, 403, 429],
+  },
+
   // Development
   {
     method: 'GET',
@@ -1060,6 +1099,7 @@ export function openApiDocument(publicBaseUrl: string): object {
     tags: [
       { name: 'Invoices' },
       { name: 'Transactions' },
+      { name: 'Account', description: 'Test and live mode, and what the merchant can take in each.' },
       { name: 'Events', description: 'Merchant callbacks as sent, and their delivery attempts.' },
       { name: 'Payer', description: 'The pay page’s endpoints: no key, scoped by the pay token.' },
       { name: 'Sandbox', description: 'The local card checkout (CARD_PROVIDER=sandbox).' },

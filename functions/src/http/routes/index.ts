@@ -7,6 +7,7 @@ import { devRoutes } from './dev';
 import { transactionRoutes } from './transactions';
 import { eventRoutes } from './events';
 import { consoleRoutes } from './console';
+import { accountRoutes } from './account';
 import { openApiDocument } from '../openapi';
 
 /** Every `/api/v1` route: each parses, authenticates and hands over to the domain. */
@@ -18,4 +19,5 @@ devRoutes(apiRouter);
 transactionRoutes(apiRouter);
 eventRoutes(apiRouter);
 consoleRoutes(apiRouter);
+accountRoutes(apiRouter);
 apiRouter.on('GET', '/openapi.json', async (_request, _params, services) => ({ status: 200, body: openApiDocument(services.publicBaseUrl) }));

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { Timestamp } from 'firebase-admin/firestore';
+import { availableMethods, deploymentProviders, methodAvailability, type ProviderSettings } from './modes';
+
+const defaults: ProviderSettings = {
+  cardProvider: 'sandbox',
+  stripeSecretKey: 'sk_test_emulator_placeholder',
+  stripeTestSecretKey: 'unset',
+  phoneBillingProvider: 'sandbox',
+  strexBaseUrl: 'https://test.target365.io',
+};
+const active = { status: 'active' as const, liveActivatedAt: Timestamp.now() };
+
+describe('deploymentProviders', () => {
+  it('gives test mode the sandboxes and live mode nothing when only sandboxes are configured', () => {
+    expect(deploymentProviders(defaults)).toEqual({ test: { card: 'sandbox', phone: 'sandbox' }, live: { card: null, phone: null } });
+  });
+
+  it('puts Stripe in live mode only with a live key; a test key serves test mode instead', () => {
+    expect(deploymentProviders({ ...defaults, cardProvider: 'stripe', stripeSecretKey: 'sk_live_abc' }).live.card).toBe('stripe');
+    expect(deploymentProviders({ ...defaults, cardProvider: 'stripe', stripeSecretKey: 'sk_live_abc' }).test.card).toBe('sandbox');
+    const testKey = deploymentProviders({ ...defaults, cardProvider: 'stripe', stripeSecretKey: 'sk_test_abc' });
+    expect(testKey.live.card).toBeNull();
+    expect(testKey.test.card).toBe('stripe');
+  });
+
+  it('uses STRIPE_TEST_SECRET_KEY for test mode alongside a live Stripe', () => {
+    const both = deploymentProviders({ ...defaults, cardProvider: 'stripe', stripeSecretKey: 'sk_live_abc', stripeTestSecretKey: 'sk_test_def' });
+    expect(both).toMatchObject({ live: { card: 'stripe' }, test: { card: 'stripe' } });
+    // A live key in the test slot is not test credentials.
+    expect(deploymentProviders({ ...defaults, stripeTestSecretKey: 'sk_live_def' }).test.card).toBe('sandbox');
+  });
+
+  it('treats Strex on its test host as test credentials, and on its production host as live', () => {
+    expect(deploymentProviders({ ...defaults, phoneBillingProvider: 'strex' })).toMatchObject({ test: { phone: 'strex' }, live: { phone: null } });
+    expect(deploymentProviders({ ...defaults, phoneBillingProvider: 'strex', strexBaseUrl: 'https://api.target365.io' })).toMatchObject({
+      test: { phone: 'sandbox' },
+      live: { phone: 'strex' },
+    });
+  });
+});
+
+describe('methodAvailability', () => {
+  const live = deploymentProviders({ ...defaults, cardProvider: 'stripe', stripeSecretKey: 'sk_live_abc' });
+
+  it('offers everything configured in test mode, activated or not', () => {
+    const methods = methodAvailability(live, { status: 'active', liveActivatedAt: null }, 'test');
+    expect(availableMethods(methods)).toEqual(['card', 'phone']);
+    expect(methods.every((m) => m.missing.length === 0)).toBe(true);
+  });
+
+  it('says what each live method is missing', () => {
+    expect(methodAvailability(live, { status: 'active', liveActivatedAt: null }, 'live')).toEqual([
+      { method: 'card', available: false, provider: 'stripe', missing: ['live_not_activated'] },
+      { method: 'phone', available: false, provider: null, missing: ['live_not_activated', 'provider_not_configured'] },
+    ]);
+    expect(availableMethods(methodAvailability(live, active, 'live'))).toEqual(['card']);
+  });
+
+  it('offers nothing for a suspended merchant', () => {
+    const methods = methodAvailability(live, { ...active, status: 'suspended' }, 'test');
+    expect(availableMethods(methods)).toEqual([]);
+    expect(methods[0]!.missing).toEqual(['merchant_suspended']);
+  });
+});

@@ -1,0 +1,79 @@
+import { PAYMENT_METHODS, type PaymentMethod } from './schemas';
+import type { MerchantDoc, Mode, TransactionProvider } from './types';
+
+/**
+ * Test and live mode, as with Stripe: the mode decides which providers a payment may use, and
+ * the two never share one. Test mode uses the sandboxes, or a provider's own test credentials
+ * where configured; live mode uses only real providers. This is the one place that decides it.
+ */
+
+/** Why a method cannot be offered now (GET /account's `missing`). */
+export type MissingReason = 'provider_not_configured' | 'live_not_activated' | 'merchant_suspended';
+
+/** The deployment's settings that decide the providers (params.ts, read once per instance). */
+export interface ProviderSettings {
+  cardProvider: string;
+  stripeSecretKey: string;
+  stripeTestSecretKey: string;
+  phoneBillingProvider: string;
+  strexBaseUrl: string;
+}
+
+/** For each mode and method, the provider that takes it in this deployment, or null for none. */
+export type DeploymentProviders = Record<Mode, Record<PaymentMethod, TransactionProvider | null>>;
+
+const isStripeKey = (key: string, mode: Mode) => new RegExp(`^(sk|rk)_${mode}_\\w+`).test(key);
+/** Target365's test environment (test.target365.io) never charges a real subscription. */
+const isStrexTestHost = (baseUrl: string) => /^https?:\/\/test\./.test(baseUrl);
+
+/**
+ * CARD_PROVIDER and PHONE_BILLING_PROVIDER choose live mode's providers, but a provider running on
+ * its own test credentials (a Stripe `sk_test_` key, Strex's test host) moves no money, so it
+ * serves test mode instead and live mode has no provider for that method.
+ */
+export function deploymentProviders(settings: ProviderSettings): DeploymentProviders {
+  const stripe = settings.cardProvider === 'stripe';
+  const strex = settings.phoneBillingProvider === 'strex';
+  const strexTest = strex && isStrexTestHost(settings.strexBaseUrl);
+  return {
+    live: {
+      card: stripe && isStripeKey(settings.stripeSecretKey, 'live') ? 'stripe' : null,
+      phone: strex && !strexTest ? 'strex' : null,
+    },
+    test: {
+      card: isStripeKey(settings.stripeTestSecretKey, 'test') || (stripe && isStripeKey(settings.stripeSecretKey, 'test')) ? 'stripe' : 'sandbox',
+      phone: strexTest ? 'strex' : 'sandbox',
+    },
+  };
+}
+
+/** The Stripe key a mode's card provider uses (test mode prefers STRIPE_TEST_SECRET_KEY). */
+export function stripeKeyFor(settings: ProviderSettings, mode: Mode): 'live' | 'test' {
+  return mode === 'test' && isStripeKey(settings.stripeTestSecretKey, 'test') ? 'test' : 'live';
+}
+
+export interface MethodAvailability {
+  method: PaymentMethod;
+  available: boolean;
+  /** The provider that takes the method in this mode, or null when the deployment has none. */
+  provider: TransactionProvider | null;
+  missing: MissingReason[];
+}
+
+/** What a merchant can offer in a mode right now, and for each method what is missing. */
+export function methodAvailability(
+  deployment: DeploymentProviders,
+  merchant: Pick<MerchantDoc, 'status' | 'liveActivatedAt'>,
+  mode: Mode,
+): MethodAvailability[] {
+  return PAYMENT_METHODS.map((method) => {
+    const provider = deployment[mode][method];
+    const missing: MissingReason[] = [];
+    if (merchant.status === 'suspended') missing.push('merchant_suspended');
+    if (mode === 'live' && !merchant.liveActivatedAt) missing.push('live_not_activated');
+    if (!provider) missing.push('provider_not_configured');
+    return { method, available: missing.length === 0, provider, missing };
+  });
+}
+
+export const availableMethods = (availability: MethodAvailability[]): PaymentMethod[] => availability.filter((a) => a.available).map((a) => a.method);
