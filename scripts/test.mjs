@@ -34,6 +34,9 @@ const reporters = (name) => ['--reporter=default', '--reporter=json', `--outputF
 step('Unit tests');
 run('npx', ['vitest', 'run', '--project', 'functions', '--project', 'web', ...reporters('unit')]);
 
+step('Deploy check: the functions source installs and loads on its own, production web build');
+run('npx', ['vitest', 'run', '--config', 'tests/vitest.deploy.config.ts', ...reporters('deploy')]);
+
 step('Integration and e2e tests on the emulators');
 const emulatorRun = (project, config, report) => {
   const result = spawnSync(
@@ -48,7 +51,7 @@ emulatorRun(PROJECT, 'tests/vitest.config.ts', 'emulators');
 step('Card payments with CARD_PROVIDER=stripe, against a fake Stripe');
 emulatorRun('demo-smspay-stripe', 'tests/vitest.stripe.config.ts', 'stripe');
 
-const totals = ['unit', 'emulators', 'stripe'].map((name) => JSON.parse(readFileSync(join(reports, `${name}.json`), 'utf8')));
+const totals = ['unit', 'deploy', 'emulators', 'stripe'].map((name) => JSON.parse(readFileSync(join(reports, `${name}.json`), 'utf8')));
 const passed = totals.reduce((sum, t) => sum + t.numPassedTests, 0);
 const failed = totals.reduce((sum, t) => sum + t.numFailedTests, 0);
 console.log(`\n✔ All tests passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -8,3 +8,6 @@ interface ImportMetaEnv {
 interface ImportMeta {
   readonly env: ImportMetaEnv;
 }
+
+/** True only in builds for a `demo-*` project, which exists only on the emulators (vite.config.ts). */
+declare const __USES_EMULATORS__: boolean;

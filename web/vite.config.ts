@@ -16,8 +16,12 @@ const SERVER_SHARED = /[\\/]functions[\\/]src[\\/]|[\\/]node_modules[\\/](?:zod|
 const isMerchantModule = (id: string) => MERCHANT_SRC.test(id) || FIREBASE.test(id) || SERVER_SHARED.test(id);
 
 const API_TARGET = 'http://127.0.0.1:5000';
+// `demo-*` projects exist only on the emulators (Firebase's convention): only their builds carry the
+// code that connects to them, so a production build cannot be pointed at local emulators.
+const USES_EMULATORS = (process.env.VITE_FIREBASE_PROJECT_ID || 'demo-smspay').startsWith('demo-');
 
 export default defineConfig({
+  define: { __USES_EMULATORS__: JSON.stringify(USES_EMULATORS) },
   plugins: [
     vue({ features: { optionsAPI: false, prodDevtools: false } }),
     VitePWA({

@@ -36,7 +36,7 @@ export function firebase(): FirebaseServices {
   // initializeAuth without a popup/redirect resolver keeps the bundle small (email/password only).
   const auth = initializeAuth(app, { persistence: [indexedDBLocalPersistence, browserLocalPersistence] });
   const db = getFirestore(app);
-  if (usesEmulators()) {
+  if (__USES_EMULATORS__ && usesEmulators()) {
     connectAuthEmulator(auth, 'http://127.0.0.1:9099', { disableWarnings: true });
     connectFirestoreEmulator(db, '127.0.0.1', 8080);
   }
