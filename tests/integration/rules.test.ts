@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertFails,
   assertSucceeds,
   initializeTestEnvironment,
   type RulesTestEnvironment,
 } from '@firebase/rules-unit-testing';
-import { doc, getDoc, setDoc, updateDoc, deleteDoc, collection, getDocs, query, where } from 'firebase/firestore';
+import { doc, getDoc, setDoc, updateDoc, deleteDoc, collection, getDocs, query, where, onSnapshot } from 'firebase/firestore';
+import { FIRESTORE_READ_ACCESS, MEMBER_ROLES, type MemberRole } from '../../functions/src/domain/access';
 
 // A project of its own, so loading rules and clearing data never touch the other suites.
 const PROJECT = 'demo-smspay-rules';
@@ -14,6 +15,18 @@ let env: RulesTestEnvironment;
 
 const A = 'merchant-a';
 const B = 'merchant-b';
+
+/** One document per entry of the role table, for merchant `m`. */
+const tablePaths = (m: string): Record<keyof typeof FIRESTORE_READ_ACCESS, string> => ({
+  'merchants/{m}': `merchants/${m}`,
+  'invoices/{id}': `invoices/inv-${m}`,
+  'invoices/{id}/events/{event}': `invoices/inv-${m}/events/e1`,
+  'transactions/{id}': `transactions/txn-${m}`,
+  'smsMessages/{id}': `smsMessages/sms-${m}`,
+  'callbackEvents/{id}': `callbackEvents/evt-${m}`,
+  'callbackEvents/{id}/attempts/{attempt}': `callbackEvents/evt-${m}/attempts/001`,
+  'apiKeys/{hash}': `apiKeys/hash-${m}`,
+});
 
 // Documents no client may read; each is seeded so that a denial is a rule, not a missing document.
 const serverOnly = [
@@ -29,9 +42,14 @@ const serverOnly = [
   'optOuts/+4791234567',
   'smsEarlyReceipts/twilio_SM1',
   'transactions/txn-merchant-a/secrets/pin',
+  'smsMessages/sms-merchant-a/secrets/text',
   'merchants/merchant-a/members/owner-a',
   'merchants/merchant-a/disabledCallbackUrls/h',
+  'invitations/i',
 ];
+
+const member = (uid: string, m: string, role: MemberRole) => ({ uid, m, role });
+const members = [member('owner-a', A, 'owner'), member('staff-a', A, 'staff'), member('owner-b', B, 'owner')];
 
 beforeAll(async () => {
   const [host, port] = (process.env.FIRESTORE_EMULATOR_HOST ?? '127.0.0.1:8080').split(':');
@@ -53,7 +71,8 @@ beforeAll(async () => {
       await setDoc(doc(db, 'apiKeys', `hash-${m}`), { merchantId: m, prefix: 'sk_test_abc' });
       await setDoc(doc(db, 'merchantSecrets', m), { webhookSecrets: [] });
     }
-    for (const path of serverOnly.filter((p) => p !== 'merchantSecrets/merchant-a')) {
+    for (const { uid, m, role } of members) await setDoc(doc(db, 'merchants', m, 'members', uid), { email: `${uid}@example.com`, role });
+    for (const path of serverOnly.filter((p) => !['merchantSecrets/merchant-a', 'merchants/merchant-a/members/owner-a'].includes(p))) {
       await setDoc(doc(db, path), { merchantId: A });
     }
   });
@@ -63,29 +82,39 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-const ownerA = () => env.authenticatedContext('owner-a', { merchantId: A, role: 'owner' }).firestore();
-const staffA = () => env.authenticatedContext('staff-a', { merchantId: A, role: 'staff' }).firestore();
-const ownerB = () => env.authenticatedContext('owner-b', { merchantId: B, role: 'owner' }).firestore();
+const asMember = (uid: string, m: string, role: string) => env.authenticatedContext(uid, { merchantId: m, role }).firestore();
+const ownerA = () => asMember('owner-a', A, 'owner');
+const staffA = () => asMember('staff-a', A, 'staff');
+const ownerB = () => asMember('owner-b', B, 'owner');
 const payer = () => env.authenticatedContext('payer', {}).firestore();
 const anonymous = () => env.unauthenticatedContext().firestore();
 
-const merchantData = ['merchants/merchant-a', 'invoices/inv-merchant-a', 'invoices/inv-merchant-a/events/e1', 'transactions/txn-merchant-a', 'smsMessages/sms-merchant-a'];
-const ownerOnly = ['callbackEvents/evt-merchant-a', 'callbackEvents/evt-merchant-a/attempts/001', 'apiKeys/hash-merchant-a'];
-
-describe('firestore.rules', () => {
-  it('lets merchant A’s owner read all of A’s data, and nothing server-only', async () => {
-    for (const path of [...merchantData, ...ownerOnly]) await assertSucceeds(getDoc(doc(ownerA(), path)));
-    for (const path of serverOnly) await assertFails(getDoc(doc(ownerA(), path)));
-  });
-
-  it('lets A’s staff read invoices but not API keys or callback deliveries', async () => {
-    for (const path of merchantData) await assertSucceeds(getDoc(doc(staffA(), path)));
-    for (const path of [...ownerOnly, ...serverOnly]) await assertFails(getDoc(doc(staffA(), path)));
-  });
+describe('firestore.rules: the role table of domain/access.ts', () => {
+  for (const role of MEMBER_ROLES) {
+    it(`lets ${role}s read exactly what the table gives them of their own merchant, and nothing server-only`, async () => {
+      const db = role === 'owner' ? ownerA() : staffA();
+      for (const [entry, path] of Object.entries(tablePaths(A)) as [keyof typeof FIRESTORE_READ_ACCESS, string][]) {
+        const allowed = (FIRESTORE_READ_ACCESS[entry] as readonly MemberRole[]).includes(role);
+        if (allowed) await assertSucceeds(getDoc(doc(db, path)));
+        else await assertFails(getDoc(doc(db, path)));
+      }
+      for (const path of serverOnly) await assertFails(getDoc(doc(db, path)));
+    });
+  }
 
   it('keeps merchant B, payers and anonymous users out of A’s data entirely', async () => {
     for (const db of [ownerB(), payer(), anonymous()]) {
-      for (const path of [...merchantData, ...ownerOnly, ...serverOnly]) await assertFails(getDoc(doc(db, path)));
+      for (const path of [...Object.values(tablePaths(A)), ...serverOnly]) await assertFails(getDoc(doc(db, path)));
+    }
+  });
+
+  it('grants nothing on claims alone: the membership document decides whether and as what', async () => {
+    const forged = asMember('forged-owner', A, 'owner');
+    for (const path of Object.values(tablePaths(A))) await assertFails(getDoc(doc(forged, path)));
+    const staffClaimingOwner = asMember('staff-a', A, 'owner');
+    for (const [entry, path] of Object.entries(tablePaths(A)) as [keyof typeof FIRESTORE_READ_ACCESS, string][]) {
+      if ((FIRESTORE_READ_ACCESS[entry] as readonly MemberRole[]).includes('staff')) await assertSucceeds(getDoc(doc(staffClaimingOwner, path)));
+      else await assertFails(getDoc(doc(staffClaimingOwner, path)));
     }
   });
 
@@ -100,9 +129,10 @@ describe('firestore.rules', () => {
     await assertFails(getDocs(collection(ownerB(), 'invoices', 'inv-merchant-a', 'events')));
     await assertSucceeds(getDocs(collection(ownerA(), 'callbackEvents', 'evt-merchant-a', 'attempts')));
     await assertFails(getDocs(collection(staffA(), 'callbackEvents', 'evt-merchant-a', 'attempts')));
+    await assertFails(getDocs(collection(ownerA(), 'merchants', A, 'members')));
   });
 
-  it('denies every client write: no one writes money, status, keys or settings', async () => {
+  it('denies every client write: no one writes money, status, keys, settings or memberships', async () => {
     for (const db of [ownerA(), staffA(), ownerB(), payer(), anonymous()]) {
       await assertFails(setDoc(doc(db, 'invoices', 'new'), { merchantId: A, status: 'paid', amount: 1 }));
       await assertFails(updateDoc(doc(db, 'invoices', 'inv-merchant-a'), { status: 'paid' }));
@@ -112,6 +142,34 @@ describe('firestore.rules', () => {
       await assertFails(setDoc(doc(db, 'apiKeys', 'new'), { merchantId: A }));
       await assertFails(setDoc(doc(db, 'smsMessages', 'new'), { merchantId: A }));
       await assertFails(setDoc(doc(db, 'payTokens', 'new'), { merchantId: A }));
+      await assertFails(setDoc(doc(db, 'merchants', A, 'members', 'payer'), { role: 'owner' }));
+      await assertFails(setDoc(doc(db, 'invitations', 'new'), { merchantId: A, role: 'owner' }));
     }
+  });
+
+  it('ends a removed member’s reads at once, and their open listener stops receiving data', async () => {
+    await env.withSecurityRulesDisabled((ctx) => setDoc(doc(ctx.firestore(), 'merchants', A, 'members', 'leaver'), { email: 'leaver@example.com', role: 'staff' }));
+    const leaver = asMember('leaver', A, 'staff');
+    const received: number[] = [];
+    let listenerError: Error | null = null;
+    const stop = onSnapshot(
+      query(collection(leaver, 'invoices'), where('merchantId', '==', A)),
+      (snap) => received.push(snap.size),
+      (error) => (listenerError = error),
+    );
+    const until = async (done: () => boolean) => {
+      for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    await until(() => received.length > 0);
+    expect(received).toEqual([1]);
+
+    // Removal, as the API does it: the membership document goes; the token (and its claims) stays.
+    await env.withSecurityRulesDisabled((ctx) => deleteDoc(doc(ctx.firestore(), 'merchants', A, 'members', 'leaver')));
+    await env.withSecurityRulesDisabled((ctx) => setDoc(doc(ctx.firestore(), 'invoices', 'inv-after-removal'), { merchantId: A, status: 'sent', amount: 5 }));
+    await until(() => listenerError !== null);
+    stop();
+    expect(listenerError, 'the listener is cut off').not.toBeNull();
+    expect(received, 'no snapshot with the invoice written after the removal').toEqual([1]);
+    await assertFails(getDoc(doc(leaver, 'invoices/inv-merchant-a')));
   });
 });

@@ -53,8 +53,15 @@ export async function createMerchant(options: { callbackUrl?: string; role?: 'ow
   const email = `owner-${suffix}@example.com`;
   const password = `pw-${suffix}`;
   const user = await auth.createUser({ email, password });
-  await auth.setCustomUserClaims(user.uid, { merchantId, role: options.role ?? 'owner' });
+  await addMember(merchantId, user.uid, email, options.role ?? 'owner');
   return { merchantId, apiKey, webhookSecret, email, password, uid: user.uid };
+}
+
+/** Makes an Auth user a member as the product does: claims name the merchant, the membership document grants access. */
+export async function addMember(merchantId: string, uid: string, email: string, role: 'owner' | 'staff'): Promise<void> {
+  const { db, auth } = admin();
+  await auth.setCustomUserClaims(uid, { merchantId, role });
+  await db.collection('merchants').doc(merchantId).collection('members').doc(uid).set({ email, role, createdAt: Timestamp.now() });
 }
 
 /**

@@ -6,6 +6,7 @@ import { sha256Hex } from './ids';
 import { merchantRef } from './merchants';
 import { SUPPORTED_LOCALES, httpUrl, paymentMethodsSchema } from './schemas';
 import type { ApiKeyDoc, MerchantDoc, Mode } from './types';
+import { MEMBER_ROLES, type MemberRole } from './access';
 
 /**
  * The merchant console (dashboard) API: settings, API keys, callback signing secrets, users and
@@ -284,28 +285,27 @@ export interface MemberAuth {
 
 const membersRef = (db: Firestore, merchantId: string) => merchantRef(db, merchantId).collection('members');
 
-interface MemberDoc {
+/**
+ * `merchants/{m}/members/{uid}`: the membership the API and the Firestore rules check on every
+ * call, so deleting it ends a member's access at once (token claims only name the merchant).
+ */
+export interface MemberDoc {
   email: string;
-  role: 'owner' | 'staff';
+  role: MemberRole;
   createdAt: Timestamp;
+}
+
+/** The user's role at the merchant, or null when they are not (or no longer) a member. */
+export async function memberRole(db: Firestore, merchantId: string, uid: string): Promise<MemberRole | null> {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(uid) || !/^[A-Za-z0-9_-]{1,128}$/.test(merchantId)) return null;
+  const role = (await membersRef(db, merchantId).doc(uid).get()).get('role') as unknown;
+  return (MEMBER_ROLES as readonly unknown[]).includes(role) ? (role as MemberRole) : null;
 }
 
 const memberView = (uid: string, doc: MemberDoc) => ({ uid, email: doc.email, role: doc.role, createdAt: iso(doc.createdAt) });
 
-/**
- * Lists members from `merchants/{id}/members`. A signed-in caller without a member document
- * (e.g. a user made before members were recorded) is recorded from their claims first.
- */
-export async function listMembers(db: Firestore, auth: MemberAuth, merchantId: string, caller: { uid: string | null; role: string }) {
-  const members = membersRef(db, merchantId);
-  if (caller.uid && (caller.role === 'owner' || caller.role === 'staff')) {
-    const own = await members.doc(caller.uid).get();
-    if (!own.exists) {
-      const user = await auth.getUser(caller.uid);
-      await members.doc(caller.uid).set({ email: user.email ?? '', role: caller.role, createdAt: Timestamp.now() });
-    }
-  }
-  const snap = await members.get();
+export async function listMembers(db: Firestore, merchantId: string) {
+  const snap = await membersRef(db, merchantId).get();
   const data = snap.docs
     .map((d) => memberView(d.id, d.data() as MemberDoc))
     .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
@@ -358,11 +358,12 @@ export async function removeMember(db: Firestore, auth: MemberAuth, merchantId: 
   }
   const claimsMatch = user?.customClaims?.merchantId === merchantId;
   if (!memberDoc.exists && !claimsMatch) throw notFound('User');
+  // The membership document is what the API and the rules check: gone, access is gone.
+  await memberDoc.ref.delete();
   if (claimsMatch) {
     await auth.setCustomUserClaims(uid, null);
     await auth.revokeRefreshTokens(uid);
   }
-  await memberDoc.ref.delete();
   return { uid, object: 'user', deleted: true };
 }
 

@@ -1,51 +1,65 @@
-import { getAuth } from 'firebase-admin/auth';
+import { getAuth, type DecodedIdToken } from 'firebase-admin/auth';
 import type { Services } from '../services';
 import type { ApiRequest } from './request';
 import { DomainError } from '../domain/errors';
 import { authenticate, loadMerchant } from '../domain/merchants';
+import { mayCall, type ApiAction, type CallerRole } from '../domain/access';
+import { memberRole } from '../domain/console';
 import type { MerchantDoc } from '../domain/types';
 import { adminApp } from '../adapters/firestore';
 
 export interface Caller {
   merchant: MerchantDoc;
-  /** `api` for a secret key; a dashboard user's role otherwise. */
-  role: 'api' | 'owner' | 'staff';
+  /** `api` for a secret key; a dashboard user's role (from the membership document) otherwise. */
+  role: CallerRole;
   uid: string | null;
+}
+
+const bearerOf = (request: ApiRequest) => /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+const isIdToken = (bearer: string | undefined): bearer is string => !!bearer && !bearer.startsWith('sk_') && bearer.split('.').length === 3;
+
+/** A signed-in Firebase user (ID token, not revoked), whether or not a member of any merchant. */
+export async function signedInUser(request: ApiRequest): Promise<DecodedIdToken> {
+  const bearer = bearerOf(request);
+  if (!isIdToken(bearer)) throw new DomainError('unauthorized', 'Sign in first.');
+  try {
+    return await getAuth(adminApp()).verifyIdToken(bearer, true);
+  } catch {
+    throw new DomainError('unauthorized', 'Your session has expired; sign in again.');
+  }
 }
 
 /**
  * Who is calling: an integrator with a secret key (`Bearer sk_…`), or a signed-in dashboard
- * user with a Firebase ID token whose custom claims name the merchant and role.
+ * user. A user's token names the merchant (claim `merchantId`); the membership document decides
+ * whether, and as what, they still belong to it, so removing a member ends access at once.
  */
-export async function callerOf(services: Services, request: ApiRequest): Promise<Caller> {
-  const header = request.headers.authorization ?? '';
-  const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-  if (bearer && !bearer.startsWith('sk_') && bearer.split('.').length === 3) {
-    let claims: Record<string, unknown>;
-    try {
-      claims = await getAuth(adminApp()).verifyIdToken(bearer, true);
-    } catch {
-      throw new DomainError('unauthorized', 'Your session has expired; sign in again.');
-    }
-    const merchantId = claims.merchantId;
-    const role = claims.role;
-    if (typeof merchantId !== 'string' || (role !== 'owner' && role !== 'staff')) {
-      throw new DomainError('forbidden', 'This account belongs to no merchant.');
-    }
-    return { merchant: await loadMerchant(services.db, merchantId), role, uid: String(claims.uid ?? claims.sub) };
+async function callerOf(services: Services, request: ApiRequest): Promise<Caller> {
+  const bearer = bearerOf(request);
+  if (isIdToken(bearer)) {
+    const user = await signedInUser(request);
+    const merchantId = user.merchantId;
+    const role = typeof merchantId === 'string' ? await memberRole(services.db, merchantId, user.uid) : null;
+    if (!role) throw new DomainError('forbidden', 'This account belongs to no merchant.');
+    return { merchant: await loadMerchant(services.db, merchantId as string), role, uid: user.uid };
   }
-  return { merchant: await authenticate(services.db, header), role: 'api', uid: null };
+  return { merchant: await authenticate(services.db, request.headers.authorization), role: 'api', uid: null };
 }
 
-export async function merchantOf(services: Services, request: ApiRequest): Promise<MerchantDoc> {
-  return (await callerOf(services, request)).merchant;
-}
-
-/** Keys, secrets, settings and users: the merchant's owners (and its secret keys), never staff. */
-export async function ownerOf(services: Services, request: ApiRequest): Promise<Caller> {
+/** The caller, if the role table (domain/access.ts) lets their role do `action`; else 403 `forbidden`. */
+export async function authorize(services: Services, request: ApiRequest, action: ApiAction): Promise<Caller> {
   const caller = await callerOf(services, request);
-  if (caller.role === 'staff') throw new DomainError('forbidden', 'Only an owner can do this.');
+  if (!mayCall(caller.role, action)) {
+    throw new DomainError(
+      'forbidden',
+      caller.role === 'api' ? 'API keys cannot do this; an owner does it in the dashboard.' : 'Only an owner can do this.',
+    );
+  }
   return caller;
+}
+
+export async function merchantOf(services: Services, request: ApiRequest, action: ApiAction): Promise<MerchantDoc> {
+  return (await authorize(services, request, action)).merchant;
 }
 
 export const idempotencyScope = (merchant: MerchantDoc, request: ApiRequest) => ({

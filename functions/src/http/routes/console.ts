@@ -2,7 +2,7 @@ import { getAuth } from 'firebase-admin/auth';
 import type { Services } from '../../services';
 import type { Router } from '../router';
 import { jsonBody } from '../request';
-import { callerOf, ownerOf } from '../auth';
+import { authorize } from '../auth';
 import { DomainError } from '../../domain/errors';
 import { parseOrThrow } from '../../domain/schemas';
 import { callbackUrlProblem } from '../../domain/callbackUrl';
@@ -30,8 +30,8 @@ const memberAuth = (): MemberAuth => getAuth(adminApp());
 
 /**
  * The merchant console: what the dashboard's Settings, Developers, Users and Overview pages call
- * with the signed-in user's ID token (secret keys work too). Staff may read settings and the
- * overview; everything else is for owners.
+ * with the signed-in user's ID token. Who may call what is the role table (domain/access.ts):
+ * secret keys read and change settings, but never touch people, keys or signing secrets.
  *
  * POSTs here answer with secrets or one-time links, which must not be stored in the idempotency
  * record, so they do not replay by `Idempotency-Key`; revoking and rotating are safe to repeat.
@@ -39,12 +39,12 @@ const memberAuth = (): MemberAuth => getAuth(adminApp());
 export function consoleRoutes(router: Router<Services>): void {
   router
     .on('GET', '/settings', async (request, _params, services) => {
-      const { merchant } = await callerOf(services, request);
+      const { merchant } = await authorize(services, request, 'settings.read');
       return { status: 200, body: settingsView(merchant) };
     })
 
     .on('PATCH', '/settings', async (request, _params, services) => {
-      const { merchant } = await ownerOf(services, request);
+      const { merchant } = await authorize(services, request, 'settings.update');
       const patch = parseOrThrow(settingsPatchSchema, jsonBody(request));
       const callbackUrl = patch.settings?.callbackUrl;
       const refusal = callbackUrl && callbackUrlProblem(callbackUrl, { allowLoopback: services.emulator });
@@ -57,49 +57,49 @@ export function consoleRoutes(router: Router<Services>): void {
     })
 
     .on('GET', '/api-keys', async (request, _params, services) => {
-      const { merchant } = await ownerOf(services, request);
+      const { merchant } = await authorize(services, request, 'apiKeys.read');
       return { status: 200, body: await listApiKeys(services.db, merchant.id) };
     })
 
     .on('POST', '/api-keys', async (request, _params, services) => {
-      const { merchant } = await ownerOf(services, request);
+      const { merchant } = await authorize(services, request, 'apiKeys.create');
       const { name } = parseOrThrow(createApiKeySchema, jsonBody(request));
       return { status: 201, body: await createApiKey(services.db, merchant.id, merchant.mode, name) };
     })
 
     .on('POST', '/api-keys/:id/revoke', async (request, { id }, services) => {
-      const { merchant } = await ownerOf(services, request);
+      const { merchant } = await authorize(services, request, 'apiKeys.revoke');
       return { status: 200, body: await revokeApiKey(services.db, merchant.id, id!) };
     })
 
     .on('GET', '/webhook-secret', async (request, _params, services) => {
-      const { merchant } = await ownerOf(services, request);
+      const { merchant } = await authorize(services, request, 'signingSecrets.read');
       return { status: 200, body: await getWebhookSecrets(services.db, merchant.id) };
     })
 
     .on('POST', '/webhook-secret/rotate', async (request, _params, services) => {
-      const { merchant } = await ownerOf(services, request);
+      const { merchant } = await authorize(services, request, 'signingSecrets.rotate');
       return { status: 200, body: await rotateWebhookSecret(services.db, merchant.id) };
     })
 
     .on('GET', '/users', async (request, _params, services) => {
-      const caller = await ownerOf(services, request);
-      return { status: 200, body: await listMembers(services.db, memberAuth(), caller.merchant.id, caller) };
+      const { merchant } = await authorize(services, request, 'members.read');
+      return { status: 200, body: await listMembers(services.db, merchant.id) };
     })
 
     .on('POST', '/users', async (request, _params, services) => {
-      const { merchant } = await ownerOf(services, request);
+      const { merchant } = await authorize(services, request, 'members.invite');
       const input = parseOrThrow(addUserSchema, jsonBody(request));
       return { status: 201, body: await addMember(services.db, memberAuth(), merchant.id, input) };
     })
 
     .on('DELETE', '/users/:uid', async (request, { uid }, services) => {
-      const caller = await ownerOf(services, request);
+      const caller = await authorize(services, request, 'members.remove');
       return { status: 200, body: await removeMember(services.db, memberAuth(), caller.merchant.id, uid!, caller.uid) };
     })
 
     .on('GET', '/stats/overview', async (request, _params, services) => {
-      const { merchant } = await callerOf(services, request);
+      const { merchant } = await authorize(services, request, 'stats.read');
       const query = parseOrThrow(statsQuerySchema, request.query, 'query');
       return { status: 200, body: await overviewStats(services.db, merchant.id, query) };
     });

@@ -25,7 +25,7 @@ const importEnvelopeSchema = z.strictObject({
 export function invoiceRoutes(router: Router<Services>): void {
   router
     .on('POST', '/invoices', async (request, _params, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'invoices.create');
       const input = parseOrThrow(createInvoiceSchema, jsonBody(request));
       const refusal = input.callbackUrl && callbackUrlProblem(input.callbackUrl, { allowLoopback: services.emulator });
       if (refusal) {
@@ -37,7 +37,7 @@ export function invoiceRoutes(router: Router<Services>): void {
     })
 
     .on('POST', '/invoices/import', async (request, _params, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'invoices.import');
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (request.rawBody.length > IMPORT_MAX_BYTES) throw new DomainError('invalid_request', 'An import body may be at most 20 MB.');
       const rows =
@@ -51,23 +51,23 @@ export function invoiceRoutes(router: Router<Services>): void {
     })
 
     .on('GET', '/invoices', async (request, _params, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'invoices.read');
       const query = parseOrThrow(listInvoicesQuerySchema, request.query, 'query');
       return { status: 200, body: await listInvoices(services.db, merchant.id, query) };
     })
 
     .on('GET', '/invoices/:id', async (request, { id }, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'invoices.read');
       return { status: 200, body: await getInvoice(services.db, merchant.id, id!) };
     })
 
     .on('GET', '/invoices/:id/events', async (request, { id }, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'invoices.read');
       return { status: 200, body: await listInvoiceEvents(services.db, merchant.id, id!) };
     })
 
     .on('POST', '/invoices/:id/cancel', async (request, { id }, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'invoices.cancel');
       let sessionToExpire: string | null = null;
       const result = await runIdempotent(services.db, idempotencyScope(merchant, request), async (tx) => {
         const outcome = await cancelInvoice(services.db, tx, merchant.id, id!);
@@ -80,12 +80,12 @@ export function invoiceRoutes(router: Router<Services>): void {
     })
 
     .on('POST', '/invoices/:id/resend', async (request, { id }, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'invoices.resend');
       return runIdempotent(services.db, idempotencyScope(merchant, request), (tx) => resendInvoice(services.db, tx, merchant.id, id!));
     })
 
     .on('POST', '/invoices/:id/refund', async (request, { id }, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'invoices.refund');
       const { amount } = parseOrThrow(refundSchema, request.rawBody.length ? jsonBody(request) : {});
       return runOnce(services.db, idempotencyScope(merchant, request), async () => {
         const { refund, invoice } = await refundInvoice(services, merchant.id, id!, amount, request.headers['idempotency-key']);

@@ -20,7 +20,7 @@ export const forInvoiceSchema = z.strictObject({ invoiceId: z.string().regex(/^i
 export function transactionRoutes(router: Router<Services>): void {
   router
     .on('POST', '/transactions', async (request, _params, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'transactions.create');
       const body = jsonBody(request) as Record<string, unknown>;
       const forInvoice = 'invoiceId' in body ? parseOrThrow(forInvoiceSchema, body) : null;
       let input: CreateInvoiceInput | null = null;
@@ -47,14 +47,14 @@ export function transactionRoutes(router: Router<Services>): void {
     })
 
     .on('GET', '/transactions/:id', async (request, { id }, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'transactions.read');
       const txn = /^txn_[A-Za-z0-9]{22}$/.test(id!) ? ((await services.db.collection('transactions').doc(id!).get()).data() as TransactionDoc | undefined) : undefined;
       if (!txn || txn.merchantId !== merchant.id) throw notFound('Transaction');
       return { status: 200, body: transactionToApi(txn) };
     })
 
     .on('POST', '/transactions/:id/verify', async (request, { id }, services) => {
-      const merchant = await merchantOf(services, request);
+      const merchant = await merchantOf(services, request, 'transactions.verify');
       const { pin } = parseOrThrow(verifyPinSchema, jsonBody(request));
       return { status: 200, body: await verifyPhonePayment(services, { merchantId: merchant.id }, id!, pin.trim()) };
     });
