@@ -36,6 +36,7 @@ const requestFor: Record<ApiAction, [method: string, path: string, body?: unknow
   'settings.read': ['GET', '/settings'],
   'settings.update': ['PATCH', '/settings', { settings: { locale: 'en' } }],
   'stats.read': ['GET', '/stats/overview'],
+  'account.read': ['GET', '/account'],
   'outbox.read': ['GET', '/dev/outbox'],
   'apiKeys.read': ['GET', '/api-keys'],
   'apiKeys.create': ['POST', '/api-keys', { name: 'walk' }],

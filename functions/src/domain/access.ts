@@ -32,6 +32,7 @@ export const API_ACCESS = {
   'settings.read': everyone,
   'settings.update': merchantSide,
   'stats.read': everyone,
+  'account.read': everyone,
   'outbox.read': everyone,
   'apiKeys.read': ownersOnly,
   'apiKeys.create': ownersOnly,
