@@ -34,7 +34,6 @@ export const en = {
   'm.outbox.title': 'Outbox',
   'm.outbox.caption': 'SMS messages sent for you, newest first (latest 100).',
   'm.outbox.empty': 'No messages yet.',
-  'm.detail.title': 'Invoice {id}',
   'm.detail.back': 'All invoices',
   'm.detail.notFound': 'This invoice does not exist or is not yours.',
   'm.detail.payer': 'Payer',
@@ -310,6 +309,12 @@ export const en = {
   'm.event.invoice.expired': "Expired",
   'm.event.invoice.cancelled': "Cancelled",
   'm.event.invoice.refunded': "Refunded",
+  'm.menu': "Menu",
+  'm.filter.toggle': "Filters",
+  'm.filter.toggleActive': "Filters ({n})",
+  'm.status.invoice.undelivered': "Undelivered",
+  'm.event.invoice.undelivered': "SMS could not be delivered",
+  'm.detail.heading': "Invoice",
 } as const;
 
 export type MerchantMessageKey = keyof typeof en;

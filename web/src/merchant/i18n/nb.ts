@@ -36,7 +36,6 @@ export const nb: MerchantMessages = {
   'm.outbox.title': 'Utboks',
   'm.outbox.caption': 'SMS-er sendt for deg, nyeste først (de 100 siste).',
   'm.outbox.empty': 'Ingen meldinger ennå.',
-  'm.detail.title': 'Faktura {id}',
   'm.detail.back': 'Alle fakturaer',
   'm.detail.notFound': 'Denne fakturaen finnes ikke eller er ikke din.',
   'm.detail.payer': 'Betaler',
@@ -312,4 +311,10 @@ export const nb: MerchantMessages = {
   'm.event.invoice.expired': "Utløpt",
   'm.event.invoice.cancelled': "Kansellert",
   'm.event.invoice.refunded': "Refundert",
+  'm.menu': "Meny",
+  'm.filter.toggle': "Filtre",
+  'm.filter.toggleActive': "Filtre ({n})",
+  'm.status.invoice.undelivered': "Ikke levert",
+  'm.event.invoice.undelivered': "SMS-en kunne ikke leveres",
+  'm.detail.heading': "Faktura",
 };
