@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, validInvoice } from '../support/api';
+import { api, tokenOf, validInvoice } from '../support/api';
+import { BASE_URL } from '../support/env';
 import { admin, countWhere, createMerchant, type TestMerchant } from '../support/admin';
 
 let merchant: TestMerchant;
@@ -170,5 +171,84 @@ describe('reading invoices', () => {
     expect(unknown.body.detail).toBe(view.body.detail);
     const events = await api('GET', `/invoices/${created.body.id}/events`, { key: merchant.apiKey });
     expect(events.body.data.map((e: { type: string }) => e.type)).toContain('invoice.cancelled');
+  });
+});
+
+describe('direct transactions (POST /transactions)', () => {
+  const messagesOf = async (invoiceId: string) =>
+    (await admin().db.collection('smsMessages').where('invoiceId', '==', invoiceId).get()).docs.map((d) => d.get('kind') as string);
+
+  it('send no pay-link SMS for card: the integrator sends the payer to next.url', async () => {
+    const txn = await api('POST', '/transactions', { key: merchant.apiKey, body: { ...validInvoice(), method: 'card' } });
+    expect(txn.status, JSON.stringify(txn.body)).toBe(201);
+    expect(txn.body.next).toMatchObject({ type: 'redirect', url: expect.any(String) });
+    // Past the triggers that dispatch a queued message.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await messagesOf(txn.body.invoiceId)).toEqual([]);
+    const invoice = await api('GET', `/invoices/${txn.body.invoiceId}`, { key: merchant.apiKey });
+    expect(invoice.body).toMatchObject({ status: 'processing', sms: { status: null, sentAt: null } });
+  });
+
+  it('send only the PIN SMS for phone', async () => {
+    const txn = await api('POST', '/transactions', { key: merchant.apiKey, body: { ...validInvoice({ amount: 2500 }), method: 'phone' } });
+    expect(txn.status, JSON.stringify(txn.body)).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await messagesOf(txn.body.invoiceId)).toEqual(['pin']);
+  });
+
+  it('refuse sendAt and reminders, which only a pay-link SMS would use', async () => {
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const call = await api('POST', '/transactions', { key: merchant.apiKey, body: { ...validInvoice({ sendAt, reminders: { afterHours: [24] } }), method: 'card' } });
+    expectProblem(call, 400, 'invalid_request');
+    expect(call.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['reminders', 'sendAt']);
+  });
+});
+
+describe('cancelling at the checkout', () => {
+  async function checkoutCancelUrl(overrides: Record<string, unknown>) {
+    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice(overrides) });
+    const token = tokenOf(created.body.payUrl);
+    const txn = await api('POST', `/pay/${token}/transactions`, { body: { method: 'card' } });
+    expect(txn.status, JSON.stringify(txn.body)).toBe(201);
+    const sessionId = (txn.body.next.url as string).split('/sandbox/checkout/')[1];
+    const session = await api('GET', `/sandbox/checkout/${sessionId}`);
+    const cancel = await fetch(session.body.cancelUrl as string, { redirect: 'manual' });
+    return { id: created.body.id as string, token, cancel };
+  }
+
+  it('sends the payer to the invoice’s cancelUrl with ?invoice={id}&status={status}', async () => {
+    const { id, cancel } = await checkoutCancelUrl({ cancelUrl: 'https://shop.example/cart?step=pay' });
+    expect(cancel.status).toBe(303);
+    const location = new URL(cancel.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe('https://shop.example/cart');
+    expect(Object.fromEntries(location.searchParams)).toEqual({ step: 'pay', invoice: id, status: 'processing' });
+  });
+
+  it('sends the payer back to /pay/{token} when the invoice has no cancelUrl', async () => {
+    const { token, cancel } = await checkoutCancelUrl({});
+    expect(cancel.status).toBe(303);
+    expect(cancel.headers.get('location')).toBe(`${BASE_URL}/pay/${token}`);
+  });
+});
+
+describe('validation messages', () => {
+  it('say what is wrong with each value, in JSON and in CSV', async () => {
+    const json = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ amount: 12.5, currency: 5, payer: { phone: 4791234567 } }) });
+    expectProblem(json, 400, 'invalid_request');
+    expect(json.body.errors).toEqual([
+      { field: 'amount', message: 'Must be an integer in the currency’s minor unit (e.g. øre, cents), not 12.5.' },
+      { field: 'currency', message: 'Must be an ISO 4217 currency code, e.g. NOK, not a number.' },
+      { field: 'payer.phone', message: 'Must be a phone number in E.164 form, e.g. +4791234567, not a number.' },
+    ]);
+    const csv = await api('POST', '/invoices/import', {
+      key: merchant.apiKey,
+      rawBody: 'amount,currency,description,payer.phone\nabc,NOK,Pizza,+4791234567\n12.5,NOK,Pizza,+4791234567\n',
+      contentType: 'text/csv',
+    });
+    expect(csv.status, JSON.stringify(csv.body)).toBe(200);
+    expect(csv.body.data.map((r: { error: { errors: unknown } }) => r.error.errors)).toEqual([
+      [{ field: 'amount', message: 'Must be an integer amount in the currency’s minor unit, not "abc".' }],
+      [{ field: 'amount', message: 'Must be an integer in the currency’s minor unit (e.g. øre, cents), not 12.5.' }],
+    ]);
   });
 });

@@ -33,7 +33,13 @@ export function referenceRef(db: Firestore, merchantId: string, reference: strin
 
 export interface BuiltInvoice {
   invoice: InvoiceDoc;
-  message: SmsMessageDoc;
+  /** The pay-link SMS; none for a direct transaction, whose payer pays at once. */
+  message: SmsMessageDoc | null;
+}
+
+/** A direct transaction (`POST /transactions`) sends no pay-link SMS: the payer pays at once. */
+export interface InvoiceOrigin {
+  payLinkSms: boolean;
 }
 
 function checkMethods(input: CreateInvoiceInput, merchant: MerchantDoc) {
@@ -52,7 +58,13 @@ const referenceTaken = (reference: string, invoiceId: unknown) =>
   });
 
 /** The invoice and its first SMS as they will be stored; pure, so one import can build thousands. */
-export function buildInvoice(merchant: MerchantDoc, input: CreateInvoiceInput, publicBaseUrl: string, now = Timestamp.now()): BuiltInvoice {
+export function buildInvoice(
+  merchant: MerchantDoc,
+  input: CreateInvoiceInput,
+  publicBaseUrl: string,
+  now = Timestamp.now(),
+  origin: InvoiceOrigin = { payLinkSms: true },
+): BuiltInvoice {
   const paymentMethods = checkMethods(input, merchant);
   const id = newId('inv');
   const payToken = newPayToken();
@@ -69,7 +81,7 @@ export function buildInvoice(merchant: MerchantDoc, input: CreateInvoiceInput, p
   const measured = measureSms(text);
   const callbackUrl = input.callbackUrl ?? merchant.settings.callbackUrl ?? null;
   const scheduled = Boolean(input.sendAt);
-  const smsId = newId('sms');
+  const smsId = origin.payLinkSms ? newId('sms') : null;
   const sender = input.sms?.sender ?? merchant.settings.smsSender ?? null;
 
   const invoice: InvoiceDoc = {
@@ -93,7 +105,7 @@ export function buildInvoice(merchant: MerchantDoc, input: CreateInvoiceInput, p
     payToken,
     payUrl,
     sms: {
-      status: scheduled ? 'scheduled' : 'queued',
+      status: !smsId ? null : scheduled ? 'scheduled' : 'queued',
       text,
       sender,
       segments: measured.segments,
@@ -118,6 +130,7 @@ export function buildInvoice(merchant: MerchantDoc, input: CreateInvoiceInput, p
     paidAt: null,
     cancelledAt: null,
   };
+  if (!smsId) return { invoice, message: null };
   const message: SmsMessageDoc = {
     id: smsId,
     merchantId: merchant.id,
@@ -146,7 +159,7 @@ export function writeInvoice(db: Firestore, writer: DocumentWriter, built: Built
   writer.create(invoiceRef(db, invoice.id), invoice);
   writer.create(db.collection('payTokens').doc(invoice.payToken), { invoiceId: invoice.id, merchantId: invoice.merchantId, createdAt: invoice.createdAt });
   if (invoice.reference) writer.create(referenceRef(db, invoice.merchantId, invoice.reference), { invoiceId: invoice.id, createdAt: invoice.createdAt });
-  writer.create(db.collection('smsMessages').doc(message.id), message);
+  if (message) writer.create(db.collection('smsMessages').doc(message.id), message);
   recordTimeline(db, writer, invoice, { timeline: { type: 'invoice.created', data: { sendAt: invoice.sendAt?.toDate().toISOString() ?? null } }, callback: 'invoice.created' }, invoice.createdAt);
 }
 
@@ -161,13 +174,14 @@ export async function createInvoice(
   merchant: MerchantDoc,
   input: CreateInvoiceInput,
   publicBaseUrl: string,
+  origin?: InvoiceOrigin,
 ): Promise<ApiResult> {
   checkMethods(input, merchant);
   if (input.reference) {
     const claim = await tx.get(referenceRef(db, merchant.id, input.reference));
     if (claim.exists) throw referenceTaken(input.reference, claim.get('invoiceId'));
   }
-  const built = buildInvoice(merchant, input, publicBaseUrl);
+  const built = buildInvoice(merchant, input, publicBaseUrl, undefined, origin);
   writeInvoice(db, tx, built);
   return { status: 201, body: invoiceToApi(built.invoice) };
 }

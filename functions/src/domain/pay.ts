@@ -33,12 +33,32 @@ function expireIfDue(db: Firestore, tx: Transaction, invoice: InvoiceDoc, now: T
   return changeInvoice(db, tx, invoice, { to: 'expired', timeline: { type: 'invoice.expired' }, callback: 'invoice.expired' }, now) ?? invoice;
 }
 
-function returnUrlFor(invoice: InvoiceDoc): string | null {
-  if (!invoice.returnUrl) return null;
-  const url = new URL(invoice.returnUrl);
+/** A merchant URL with `?invoice={id}&status={status}` appended (spec steps 6 and 7). */
+function merchantUrlFor(base: string | null, invoice: Pick<InvoiceDoc, 'id' | 'status'>): string | null {
+  if (!base) return null;
+  const url = new URL(base);
   url.searchParams.set('invoice', invoice.id);
   url.searchParams.set('status', invoice.status);
   return url.toString();
+}
+
+const returnUrlFor = (invoice: InvoiceDoc) => merchantUrlFor(invoice.returnUrl, invoice);
+
+/** Where the checkout's cancel button lands: our API, which then sends the payer on with the status of that moment. */
+const checkoutCancelledUrl = (publicBaseUrl: string, payToken: string) => `${publicBaseUrl}/api/v1/pay/${payToken}/checkout-cancelled`;
+
+/**
+ * A payer who cancels at the checkout goes to the invoice's `cancelUrl` with
+ * `?invoice={id}&status={status}`, else back to `/pay/{token}`. It changes nothing: the payer
+ * may still come back and pay, and the checkout session ends on its own.
+ */
+export async function cancelledCheckoutDestination(db: Firestore, token: string, publicBaseUrl: string): Promise<string> {
+  const landing = `${publicBaseUrl}/pay/${encodeURIComponent(token)}`;
+  const invoice = await db.runTransaction((tx) => invoiceByToken(db, tx, token)).catch((error: unknown) => {
+    if (error instanceof DomainError && error.code === 'not_found') return null;
+    throw error;
+  });
+  return (invoice && merchantUrlFor(invoice.cancelUrl, invoice)) ?? landing;
 }
 
 export interface PayViewContext {
@@ -237,7 +257,6 @@ export async function moveTransaction(db: Firestore, txnId: string, from: Transa
 
 async function beginCheckout(deps: StartPaymentDeps, txn: TransactionDoc, invoice: InvoiceDoc) {
   const receiptUrl = `${deps.publicBaseUrl}/pay/${invoice.payToken}/receipt`;
-  const landingUrl = `${deps.publicBaseUrl}/pay/${invoice.payToken}`;
   const nowMs = Date.now();
   const expiresAt = new Date(Math.max(nowMs + SESSION_MIN_MS, Math.min(invoice.expiresAt.toMillis(), nowMs + SESSION_MAX_MS)));
   let session;
@@ -251,7 +270,7 @@ async function beginCheckout(deps: StartPaymentDeps, txn: TransactionDoc, invoic
       currency: invoice.currency,
       description: invoice.description,
       successUrl: receiptUrl,
-      cancelUrl: landingUrl,
+      cancelUrl: checkoutCancelledUrl(deps.publicBaseUrl, invoice.payToken),
       expiresAt,
       payerLocale: invoice.locale,
     });

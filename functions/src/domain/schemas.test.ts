@@ -47,3 +47,55 @@ describe('createInvoiceSchema', () => {
     expect(fieldsOf({})).toEqual(expect.arrayContaining(['amount', 'currency', 'description', 'payer']));
   });
 });
+
+function errorsOf(body: unknown): Record<string, string> {
+  try {
+    parseOrThrow(createInvoiceSchema, body);
+  } catch (error) {
+    return Object.fromEntries(((error as DomainError).options.errors ?? []).map((e) => [e.field, e.message]));
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('validation messages', () => {
+  it('say what is wrong with a value of the wrong type, not "Required."', () => {
+    const errors = errorsOf({
+      amount: 'abc',
+      currency: 5,
+      description: 7,
+      payer: { phone: 4791234567, name: 3 },
+      paymentMethods: 'card',
+      sms: 'x'.repeat(40),
+      metadata: { order: 1 },
+      reminders: { afterHours: ['x'] },
+    });
+    expect(errors).toEqual({
+      amount: 'Must be an integer amount in the currency’s minor unit, not "abc".',
+      currency: 'Must be an ISO 4217 currency code, e.g. NOK, not a number.',
+      description: 'Must be a string, not a number.',
+      'payer.phone': 'Must be a phone number in E.164 form, e.g. +4791234567, not a number.',
+      'payer.name': 'Must be a string, not a number.',
+      paymentMethods: 'Must be a list, not "card".',
+      sms: 'Must be an object, not a string.',
+      'metadata.order': 'Must be a string, not a number.',
+      'reminders.afterHours.0': 'Hours as a number, not "x".',
+    });
+    for (const message of Object.values(errors)) expect(message).not.toBe('Required.');
+  });
+
+  it('says a fractional amount is not an integer', () => {
+    expect(errorsOf({ ...valid, amount: 12.5 }).amount).toBe('Must be an integer in the currency’s minor unit (e.g. øre, cents), not 12.5.');
+  });
+
+  it('says "Required." only for a field that is missing', () => {
+    expect(errorsOf({ currency: 'NOK', payer: {}, amount: null })).toEqual({
+      amount: 'Must be an integer amount in the currency’s minor unit, not null.',
+      description: 'Required.',
+      'payer.phone': 'Required.',
+    });
+  });
+
+  it('names the root when the body is not an object', () => {
+    expect(errorsOf([])).toEqual({ '(root)': 'Must be an object, not a list.' });
+  });
+});

@@ -146,21 +146,63 @@ function futureDateless() {
     .optional();
 }
 
+const TYPE_NAMES: Record<string, string> = { string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false', object: 'an object', array: 'a list', record: 'an object' };
+
+/** What was sent, in words: a short string quoted ("abc"), "a list", "null", or the number itself when only its value is wrong. */
+function describeValue(value: unknown, showNumber: boolean): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value.length <= 32 ? JSON.stringify(value) : 'a string';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'number') return showNumber ? String(value) : 'a number';
+  if (typeof value === 'boolean') return 'true or false';
+  return TYPE_NAMES[typeof value] ?? typeof value;
+}
+
+/** Messages for checks that have none of their own; the schema's own messages win. */
+const defaultMessage: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      return TYPE_NAMES[issue.expected] ? `Must be ${TYPE_NAMES[issue.expected]}.` : undefined;
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'Must not be empty.' : `At least ${issue.minimum} characters.`;
+      if (issue.origin === 'array') return `At least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}.`;
+      return `Must be at least ${issue.minimum}.`;
+    case 'too_big':
+      if (issue.origin === 'string') return `At most ${issue.maximum} characters.`;
+      if (issue.origin === 'array') return `At most ${issue.maximum} items.`;
+      return `Must be at most ${issue.maximum}.`;
+    case 'invalid_format':
+      return 'Not in the expected format.';
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * One field error per issue. A field that is absent is "Required."; a value of the wrong type
+ * gets the field's own message plus what was sent instead ("…, not a string."), so the caller
+ * learns what is wrong with the value, not only that it is wrong.
+ */
+function fieldError(issue: z.core.$ZodIssue): FieldError {
+  const path = issue.path.map(String).join('.');
+  const field = path || '(root)';
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));
+    return { field: keys.join(', '), message: `Unknown field${keys.length > 1 ? 's' : ''}.` };
+  }
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return { field, message: 'Required.' };
+    const sent = describeValue(issue.input, typeof issue.input === 'number' && 'format' in issue);
+    return { field, message: `${issue.message.replace(/\.$/, '')}, not ${sent}.` };
+  }
+  return { field, message: issue.message };
+}
+
 /** Validates with a zod schema, throwing one `invalid_request` that names every bad field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what = 'request body'): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true, error: defaultMessage });
   if (result.success) return result.data;
-  const errors: FieldError[] = result.error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));
-      return { field: keys.join(', '), message: `Unknown field${keys.length > 1 ? 's' : ''}.` };
-    }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
-      return { field: path || '(root)', message: 'Required.' };
-    }
-    return { field: path || '(root)', message: issue.message };
-  });
+  const errors = result.error.issues.map(fieldError);
   const fields = [...new Set(errors.map((e) => e.field))].join(', ');
   throw new DomainError('invalid_request', `The ${what} is invalid: ${fields}.`, { errors });
 }

@@ -73,7 +73,8 @@ export interface InvoiceDoc {
   payToken: string;
   payUrl: string;
   sms: {
-    status: SmsStatus;
+    /** `null` when no pay-link SMS was ever queued (a direct transaction). */
+    status: SmsStatus | null;
     text: string;
     sender: string | null;
     segments: number;

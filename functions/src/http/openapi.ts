@@ -89,7 +89,7 @@ export const invoiceSchema = z.object({
   cancelUrl: z.string().nullable(),
   callbackUrl: z.string().nullable(),
   sms: z.object({
-    status: z.enum(SMS_STATUSES),
+    status: z.enum(SMS_STATUSES).nullable().describe('`null` when no pay-link SMS was sent: an invoice made by a direct `POST /transactions`.'),
     text: z.string(),
     sender: z.string().nullable(),
     segments: z.number().int().min(1),
@@ -741,6 +741,21 @@ const OPERATIONS: Operation[] = [
     errors: [400, 404, 409, 429, 502],
   },
   {
+    method: 'GET',
+    path: '/pay/{token}/checkout-cancelled',
+    operationId: 'checkoutCancelled',
+    summary: 'Where a payer who cancels at the card checkout lands',
+    description:
+      'The checkout’s cancel URL (Stripe Checkout’s `cancel_url`, the sandbox’s Cancel button). Sends the payer on to the invoice’s `cancelUrl` with `?invoice={id}&status={status}` appended (the status of that moment), or to `/pay/{token}` when the invoice has none or the token is unknown. Changes nothing.',
+    tag: 'Payer',
+    access: 'public',
+    status: 303,
+    response: '',
+    responseDescription: 'See Other: `Location` is where the payer goes.',
+    extraHeaders: { Location: { description: 'The invoice’s `cancelUrl` with `invoice` and `status`, else `{origin}/pay/{token}`.', schema: { type: 'string', format: 'uri' } } },
+    errors: [429],
+  },
+  {
     method: 'POST',
     path: '/pay/{token}/transactions/{id}/verify',
     operationId: 'verifyPayment',
@@ -984,7 +999,7 @@ function operationObject(op: Operation): Json {
   const success: Json = {
     description: op.responseDescription,
     ...(Object.keys(headers).length ? { headers } : {}),
-    content: op.response ? json(op.response) : { 'application/json': { schema: { type: 'object' } } },
+    ...(op.status === 303 ? {} : { content: op.response ? json(op.response) : { 'application/json': { schema: { type: 'object' } } } }),
   };
   const responses: Json = { [String(op.status)]: success };
   for (const status of op.errors) responses[String(status)] = ref(ERROR_RESPONSES[status][0], 'responses');

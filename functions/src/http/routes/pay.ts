@@ -5,7 +5,7 @@ import { jsonBody } from '../request';
 import { loadMerchant } from '../../domain/merchants';
 import type { MerchantDoc } from '../../domain/types';
 import { parseOrThrow, startPaymentSchema } from '../../domain/schemas';
-import { startPayment, viewPayment } from '../../domain/pay';
+import { cancelledCheckoutDestination, startPayment, viewPayment } from '../../domain/pay';
 import { verifyPhonePayment } from '../../domain/phonePay';
 
 export const verifyPinSchema = z.strictObject({ pin: z.string({ error: 'Enter the 6 digits from the SMS.' }).max(20) });
@@ -30,6 +30,12 @@ export function payRoutes(router: Router<Services>): void {
       status: 200,
       body: await viewPayment(services.db, token!, (id) => brandingOf(services, id), services.sandbox),
       headers: { 'Cache-Control': 'no-store' },
+    }))
+
+    .on('GET', '/pay/:token/checkout-cancelled', async (_request, { token }, services) => ({
+      status: 303,
+      body: null,
+      headers: { Location: await cancelledCheckoutDestination(services.db, token!, services.publicBaseUrl), 'Cache-Control': 'no-store' },
     }))
 
     .on('POST', '/pay/:token/transactions', async (request, { token }, services) => {

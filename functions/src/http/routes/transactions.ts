@@ -16,6 +16,9 @@ import type { TransactionDoc } from '../../domain/types';
 const method = z.enum(PAYMENT_METHODS, { error: 'Must be "card" or "phone".' });
 export const forInvoiceSchema = z.strictObject({ invoiceId: z.string().regex(/^inv_[A-Za-z0-9]{22}$/, 'Must be an invoice id.'), method });
 
+/** Invoice fields that only schedule or repeat the pay-link SMS, which a direct transaction never sends. */
+const SMS_ONLY_FIELDS = ['sendAt', 'reminders'] as const;
+
 /** Direct transactions: for integrators who already know how the payer will pay. */
 export function transactionRoutes(router: Router<Services>): void {
   router
@@ -30,6 +33,12 @@ export function transactionRoutes(router: Router<Services>): void {
       } else {
         const { method: rawMethod, ...invoiceFields } = body;
         chosen = parseOrThrow(z.strictObject({ method }), { method: rawMethod }).method;
+        const smsOnly = SMS_ONLY_FIELDS.filter((field) => field in invoiceFields);
+        if (smsOnly.length) {
+          throw new DomainError('invalid_request', `A direct transaction sends no pay-link SMS, so ${smsOnly.join(' and ')} do not apply.`, {
+            errors: smsOnly.map((field) => ({ field, message: 'Not for direct transactions: no pay-link SMS is sent.' })),
+          });
+        }
         input = parseOrThrow(createInvoiceSchema, { paymentMethods: [chosen], ...invoiceFields });
         if (!input.paymentMethods?.includes(chosen)) {
           throw new DomainError('invalid_request', `paymentMethods must include "${chosen}".`, { errors: [{ field: 'paymentMethods', message: `Must include "${chosen}".` }] });
@@ -39,7 +48,7 @@ export function transactionRoutes(router: Router<Services>): void {
       return runOnce(services.db, idempotencyScope(merchant, request), async () => {
         let invoiceId = forInvoice?.invoiceId;
         if (input) {
-          const created = await services.db.runTransaction((tx) => createInvoice(services.db, tx, merchant, input, services.publicBaseUrl));
+          const created = await services.db.runTransaction((tx) => createInvoice(services.db, tx, merchant, input, services.publicBaseUrl, { payLinkSms: false }));
           invoiceId = (created.body as { id: string }).id;
         }
         return { status: 201, body: await startPayment(services, { invoiceId: invoiceId!, merchantId: merchant.id }, chosen) };
