@@ -60,7 +60,7 @@ describe('POST /invoices/import', () => {
   it('imports CSV with a result per row; refused rows write nothing', async () => {
     const m = await createMerchant();
     const csv = [
-      'amount,currency,description,phone,reference,metadata.order',
+      'amount,currency,description,payer.phone,reference,metadata.order',
       '12900,NOK,"Pizza, large",+4791234567,imp-1,1',
       '12.5,NOK,Fractional,+4791234567,imp-2,2',
       '5000,NOK,Bad phone,12345,imp-3,3',

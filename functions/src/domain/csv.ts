@@ -1,53 +1,36 @@
-/** RFC 4180 CSV: quoted fields, doubled quotes, commas and newlines inside quotes, CRLF or LF. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const input = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    if (quoted) {
-      if (c === '"' && input[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c === '"' && field === '') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && input[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += c;
-    }
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((cell) => cell.trim() !== ''));
-}
+import Papa from 'papaparse';
+import { DomainError, type FieldError } from './errors';
+import { classifyCsvColumn, invoiceCsvCells, invoiceCsvHeader, type CsvInvoice } from './csvColumns';
 
 /**
- * Turns an invoice CSV (a header row, then one invoice per row) into the JSON the API takes.
- * Columns: amount (minor units), currency, description, phone, name, locale, reference,
- * paymentMethods ("card phone"), expiresAt, sendAt, returnUrl, cancelUrl, callbackUrl,
- * smsText, smsSender, and metadata.<key>. Empty cells are left out.
+ * RFC 4180 CSV (quotes, doubled quotes, newlines in quotes, a BOM) to rows of cells; blank lines
+ * dropped. Line ends are made LF first: files edited on two systems mix CRLF and LF.
+ */
+export function parseCsv(text: string): string[][] {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), { newline: '\n', skipEmptyLines: 'greedy' });
+  return parsed.data;
+}
+
+/** A cell that is a whole or decimal number becomes a number, so the schema can say what is wrong with it. */
+const numeric = (value: string): number | string => (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value);
+
+/**
+ * Turns an invoice CSV (a header row, then one invoice per row) into the JSON `POST /invoices`
+ * takes. Headers are the JSON field paths with dots (csvColumns.ts); the read-only columns of an
+ * export (`id`, `status`, …) are ignored, so an export imports again; any other header refuses
+ * the whole file, naming it, rather than dropping its values silently. Empty cells are left out.
  */
 export function invoiceRowsFromCsv(text: string): Record<string, unknown>[] {
   const [header, ...rows] = parseCsv(text);
   if (!header) return [];
-  const columns = header.map((h) => h.trim());
+  const columns = header.map((cell) => classifyCsvColumn(cell.trim()));
+  const unknown: FieldError[] = header.flatMap((cell, i) => {
+    const column = columns[i]!;
+    return column.kind === 'unknown' ? [{ field: cell.trim() || `(column ${i + 1})`, message: `Unknown CSV column. ${column.hint}` }] : [];
+  });
+  if (unknown.length) {
+    throw new DomainError('invalid_request', `The CSV header names unknown columns: ${unknown.map((e) => e.field).join(', ')}.`, { errors: unknown });
+  }
   return rows.map((cells) => {
     const out: Record<string, unknown> = {};
     const payer: Record<string, unknown> = {};
@@ -55,18 +38,31 @@ export function invoiceRowsFromCsv(text: string): Record<string, unknown>[] {
     const metadata: Record<string, string> = {};
     columns.forEach((column, i) => {
       const value = (cells[i] ?? '').trim();
-      if (value === '') return;
-      if (column === 'amount') out.amount = /^-?\d+$/.test(value) ? Number(value) : value;
-      else if (column === 'phone' || column === 'name' || column === 'locale') payer[column] = value;
-      else if (column === 'paymentMethods') out.paymentMethods = value.split(/[\s;|]+/).filter(Boolean);
-      else if (column === 'smsText') sms.text = value;
-      else if (column === 'smsSender') sms.sender = value;
-      else if (column.startsWith('metadata.')) metadata[column.slice('metadata.'.length)] = value;
-      else out[column] = value;
+      if (value === '' || column.kind === 'readOnly' || column.kind === 'unknown') return;
+      if (column.kind === 'metadata') {
+        metadata[column.key] = value;
+        return;
+      }
+      const name = column.column;
+      if (name === 'amount') out.amount = numeric(value);
+      else if (name === 'paymentMethods') out.paymentMethods = value.split(/[\s;|,]+/).filter(Boolean);
+      else if (name.startsWith('payer.')) payer[name.slice('payer.'.length)] = value;
+      else if (name.startsWith('sms.')) sms[name.slice('sms.'.length)] = value;
+      else out[name] = value;
     });
     if (Object.keys(payer).length) out.payer = payer;
     if (Object.keys(sms).length) out.sms = sms;
     if (Object.keys(metadata).length) out.metadata = metadata;
     return out;
   });
+}
+
+/** Invoices as a CSV file that `invoiceRowsFromCsv` reads back: the shared header, CRLF line ends. */
+export function invoicesToCsv(invoices: readonly CsvInvoice[]): string {
+  const fields = invoiceCsvHeader(invoices);
+  const data = invoices.map((invoice) => {
+    const cells = invoiceCsvCells(invoice);
+    return fields.map((field) => cells[field] ?? '');
+  });
+  return `${Papa.unparse({ fields, data }, { newline: '\r\n' })}\r\n`;
 }

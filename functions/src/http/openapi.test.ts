@@ -289,3 +289,14 @@ describe('response schemas', () => {
     });
   });
 });
+
+describe('the CSV import body', () => {
+  it('lists the spec’s dotted headers', () => {
+    const doc = openApiDocument('http://127.0.0.1:5000') as Json;
+    const csv = doc.paths['/invoices/import'].post.requestBody.content['text/csv'].schema;
+    for (const column of ['amount', 'currency', 'description', 'payer.phone', 'payer.name', 'payer.locale', 'reference', 'expiresAt', 'sendAt', 'sms.text', 'returnUrl', 'cancelUrl', 'callbackUrl', 'metadata.<key>']) {
+      expect(csv['x-csv-columns']).toContain(column);
+      expect(csv.description).toContain(`\`${column}\``);
+    }
+  });
+});

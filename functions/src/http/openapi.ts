@@ -11,6 +11,7 @@ import {
 import { addUserSchema, createApiKeySchema, settingsPatchSchema, statsQuerySchema } from '../domain/console';
 import { INVOICE_STATUSES, SMS_STATUSES, TRANSACTION_STATUSES } from '../domain/status';
 import { CALLBACK_TYPES } from '../domain/types';
+import { INVOICE_CSV_COLUMNS, METADATA_COLUMN_PREFIX, READ_ONLY_CSV_COLUMNS } from '../domain/csvColumns';
 import { toProblem } from './problem';
 import { refundSchema } from './routes/invoices';
 import { verifyPinSchema } from './routes/pay';
@@ -559,7 +560,7 @@ const OPERATIONS: Operation[] = [
     operationId: 'importInvoices',
     summary: 'Import invoices from CSV or JSON',
     description:
-      'Up to 10,000 rows, as `text/csv` (a header row naming the invoice fields) or `{ invoices: [...] }`. Each row is validated like `POST /invoices` and answered on its own: `{ row, id }` or `{ row, error }`; a refused row writes nothing.',
+      'Up to 10,000 rows, as `text/csv` (a header row of dotted field paths such as `payer.phone`; see the `text/csv` body) or `{ invoices: [...] }`. Each row is validated like `POST /invoices` and answered on its own: `{ row, id }` or `{ row, error }`; a refused row writes nothing.',
     tag: 'Invoices',
     access: 'key',
     body: { schema: ref('ImportInvoicesRequest'), csv: true },
@@ -977,6 +978,20 @@ function errorResponses(): Json {
   return responses;
 }
 
+/** The CSV import body: the header names, the same the dashboard's export writes (domain/csvColumns.ts). */
+function csvBodySchema(): Json {
+  const columns = INVOICE_CSV_COLUMNS.map((c) => `\`${c}\``).join(', ');
+  const readOnly = READ_ONLY_CSV_COLUMNS.map((c) => `\`${c}\``).join(', ');
+  return {
+    type: 'string',
+    description:
+      `A header row, then one invoice per row (RFC 4180; UTF-8, a BOM is fine). Headers are the JSON field paths of \`POST /invoices\` with dots: ${columns}, and \`metadata.<key>\` per metadata key. ` +
+      `\`amount\` in minor units; \`paymentMethods\` space-separated (\`card phone\`). Empty cells are left out. The read-only columns of an export (${readOnly}, \`transaction.*\`) are ignored, so an export imports again; any other header is refused with a 400 naming it.`,
+    'x-csv-columns': [...INVOICE_CSV_COLUMNS, `${METADATA_COLUMN_PREFIX}<key>`],
+    example: `${INVOICE_CSV_COLUMNS.slice(0, 4).join(',')},reference,metadata.order\r\n12900,NOK,Pizza Margherita,+4791234567,order-1,42\r\n`,
+  };
+}
+
 function security(access: Access): Json {
   switch (access) {
     case 'public':
@@ -1006,7 +1021,7 @@ function operationObject(op: Operation): Json {
   let requestBody: Json | undefined;
   if (op.body) {
     const content: Json = { 'application/json': { schema: op.body.schema } };
-    if (op.body.csv) content['text/csv'] = { schema: { type: 'string', description: 'A header row of invoice fields (`payer.phone` style for nested ones), then one invoice per row.' } };
+    if (op.body.csv) content['text/csv'] = { schema: csvBodySchema() };
     requestBody = { required: op.body.required ?? true, content };
   }
   return {
