@@ -126,4 +126,39 @@ describe('the dashboard on a 390×844 phone', () => {
       await page.context().close();
     }
   });
+
+  it('the invoice detail says what happened in words (English and Norwegian), links payments and callbacks, and hides the pay QR once paid', async () => {
+    const page = await (await browser.newContext(PHONE)).newPage();
+    await signIn(page);
+    // The list shows — for an invoice without a reference, never its id.
+    const openRow = page.locator(`tr[data-invoice-id="${ids.open}"]`);
+    expect(await openRow.textContent()).not.toContain(ids.open);
+
+    await page.goto(`${BASE_URL}/merchant/invoices/${ids.paid}`);
+    const failed = page.locator('[data-event-type="invoice.payment_failed"]');
+    await failed.waitFor();
+    await expect.poll(() => failed.textContent()).toContain('Card declined: Your card was declined.');
+    const timeline = (await page.locator('.timeline').textContent())!;
+    expect(timeline).not.toMatch(/failureCode|transactionId|messageId|: card_declined/);
+    expect(await page.getByRole('img', { name: 'QR code of the pay link' }).count()).toBe(0);
+
+    // The entry links to its payment attempt and to the callback it caused.
+    const txnLink = failed.getByRole('link', { name: /^Transaction txn_/ });
+    const txnId = (await txnLink.textContent())!.replace(/^Transaction\s*/, '').trim();
+    await txnLink.click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(txnId);
+    expect(await page.locator(`[data-transaction-id="${txnId}"]`).textContent()).toContain('Card declined: Your card was declined.');
+    const callbackLink = failed.getByRole('link', { name: /^Callback evt_/ });
+    const callbackId = (await callbackLink.textContent())!.replace(/^Callback\s*/, '').trim();
+    await callbackLink.click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(callbackId);
+
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('button', { name: 'Bytt til norsk' }).click();
+    await expect.poll(() => failed.textContent()).toContain('Kortet ble avvist: Kortet ditt ble avvist.');
+    expect(await page.locator('[data-event-type="invoice.paid"]').textContent()).toContain('Betalt med kort (sandbox).');
+
+    await page.goto(`${BASE_URL}/merchant/invoices/${ids.open}`);
+    await page.locator('.qr-code svg').waitFor();
+  });
 });

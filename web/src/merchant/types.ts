@@ -19,7 +19,15 @@ export interface InvoiceDoc {
   reference?: string | null;
   payer: { phone: string; name?: string | null; locale?: string | null };
   paymentMethods: string[];
-  sms: { status: string; segments?: number; encoding?: string; sentAt?: Timestamp | null; deliveredAt?: Timestamp | null };
+  sms: {
+    status: string;
+    segments?: number;
+    encoding?: string;
+    sentAt?: Timestamp | null;
+    deliveredAt?: Timestamp | null;
+    /** Why the SMS failed: `opted_out`, a provider's error code, or `invoice_<status>`. */
+    failureCode?: string | null;
+  };
   payUrl: string;
   createdAt: Timestamp | null;
   openedAt?: Timestamp | null;
@@ -29,6 +37,22 @@ export interface InvoiceDoc {
   amountRefunded?: number;
   sendAt?: Timestamp | null;
   cancelledAt?: Timestamp | null;
+}
+
+export interface TransactionDoc {
+  id: string;
+  merchantId: string;
+  invoiceId: string;
+  method: string;
+  provider: string;
+  status: string;
+  amount: number;
+  currency: string;
+  failureCode: string | null;
+  failureMessage: string | null;
+  amountRefunded?: number;
+  createdAt: Timestamp | null;
+  succeededAt?: Timestamp | null;
 }
 
 export interface SmsMessageDoc {
@@ -49,6 +73,8 @@ export interface InvoiceEventDoc {
   createdAt: Timestamp | null;
   data?: Record<string, unknown> | null;
   merchantId?: string;
+  /** The callback event this entry caused, when the invoice has a callback URL. */
+  callbackEventId?: string | null;
 }
 
 export interface CallbackEventDoc {
@@ -93,6 +119,7 @@ function readOnly<T extends { id: string }>(): FirestoreDataConverter<T> {
 }
 
 export const invoiceConverter = readOnly<InvoiceDoc>();
+export const transactionConverter = readOnly<TransactionDoc>();
 export const smsMessageConverter = readOnly<SmsMessageDoc>();
 export const invoiceEventConverter = readOnly<InvoiceEventDoc>();
 export const callbackEventConverter = readOnly<CallbackEventDoc>();

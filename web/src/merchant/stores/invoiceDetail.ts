@@ -7,18 +7,22 @@ import {
   callbackEventConverter,
   invoiceConverter,
   invoiceEventConverter,
+  transactionConverter,
   type CallbackEventDoc,
   type InvoiceDoc,
   type InvoiceEventDoc,
+  type TransactionDoc,
 } from '../types';
 
 /**
- * One invoice, its timeline (invoices/{id}/events, oldest first) and, for owners, its callback
- * deliveries (callbackEvents of this merchant and invoice), all live.
+ * One invoice, its timeline (invoices/{id}/events, oldest first), its payment attempts
+ * (transactions of this merchant and invoice) and, for owners, its callback deliveries
+ * (callbackEvents of this merchant and invoice), all live.
  */
 export const useInvoiceDetailStore = defineStore('merchantInvoiceDetail', () => {
   const invoice = asyncState<InvoiceDoc, string>();
   const events = asyncState<InvoiceEventDoc[], string>();
+  const transactions = asyncState<TransactionDoc[], string>();
   const callbacks = asyncState<CallbackEventDoc[], string>();
   let stops: Unsubscribe[] = [];
   let current: string | null = null;
@@ -29,6 +33,7 @@ export const useInvoiceDetailStore = defineStore('merchantInvoiceDetail', () => 
     current = id;
     invoice.data = null;
     events.data = null;
+    transactions.data = null;
     callbacks.data = null;
     const { db } = firebase();
     stops = [
@@ -36,6 +41,15 @@ export const useInvoiceDetailStore = defineStore('merchantInvoiceDetail', () => 
       streamQuery(
         events,
         query(collection(db, 'invoices', id, 'events').withConverter(invoiceEventConverter), orderBy('createdAt', 'asc')),
+      ),
+      // Two equality filters (no composite index needed); the rules need the merchantId filter.
+      streamQuery(
+        transactions,
+        query(
+          collection(db, 'transactions').withConverter(transactionConverter),
+          where('merchantId', '==', options.merchantId),
+          where('invoiceId', '==', id),
+        ),
       ),
     ];
     if (options.owner) {
@@ -59,5 +73,5 @@ export const useInvoiceDetailStore = defineStore('merchantInvoiceDetail', () => 
     current = null;
   }
 
-  return { invoice, events, callbacks, subscribe, unsubscribe };
+  return { invoice, events, transactions, callbacks, subscribe, unsubscribe };
 });
