@@ -11,6 +11,9 @@ import { VitePWA } from 'vite-plugin-pwa';
 const FIREBASE = /[\\/]node_modules[\\/](?:@firebase|firebase|idb|tslib)[\\/]/;
 const MERCHANT_SRC = /[\\/]src[\\/]merchant[\\/]/;
 const PAYER_SHARED = /[\\/]src[\\/](?:components|core|stores)[\\/]|[\\/]src[\\/]i18n[\\/]format\.ts|[\\/]public[\\/]icons[\\/]|^\/icons\//;
+// Payer modules needed only after a tap (the PIN step) or on another page (the sandbox checkout):
+// kept out of `shared`, so the pay page's first load does not carry them.
+const PAYER_LATER = /[\\/]src[\\/](?:components[\\/]PhoneStep\.vue|stores[\\/]sandboxCheckout\.ts)/;
 // The API's schema and SMS rules (functions/src) with zod and libphonenumber-js: only the dashboard's forms use them.
 const SERVER_SHARED = /[\\/]functions[\\/]src[\\/]|[\\/]node_modules[\\/](?:zod|libphonenumber-js)[\\/]/;
 const isMerchantModule = (id: string) => MERCHANT_SRC.test(id) || FIREBASE.test(id) || SERVER_SHARED.test(id);
@@ -92,13 +95,15 @@ export default defineConfig({
     emptyOutDir: true,
     manifest: true,
     target: 'es2020',
+    // Every browser the payer page targets preloads modules natively; the polyfill is 0.5 KB.
+    modulePreload: { polyfill: false },
     rollupOptions: {
       output: {
         manualChunks(id) {
           if (FIREBASE.test(id)) return 'merchant-firebase';
           if (SERVER_SHARED.test(id)) return 'merchant-schema';
           // Small modules shared by payer views: one request instead of many.
-          if (PAYER_SHARED.test(id)) return 'shared';
+          if (PAYER_SHARED.test(id) && !PAYER_LATER.test(id)) return 'shared';
           return undefined;
         },
         chunkFileNames(chunk) {

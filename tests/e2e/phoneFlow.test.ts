@@ -10,6 +10,7 @@ import { pinFrom, waitForSms } from '../support/outbox';
 // Numbers ending 0002 (insufficient funds) and 0003 (barred) are the sandbox's declines.
 const PAYER = { flow: '+4791110001', card: '+4791110004', phone: '+4791110005' } as const;
 const DECLINED = '+4791230002';
+const BARRED = '+4791230003';
 
 let browser: Browser;
 let merchant: TestMerchant;
@@ -66,7 +67,7 @@ describe('phone payment in Chromium', () => {
     await pinInput.fill(wrongPinFor(pin));
     await payer.getByRole('button', { name: 'Confirm' }).click();
     await payer.getByRole('alert').filter({ hasText: /2 tries left/ }).waitFor();
-    await payer.getByText('Attempts left: 2').waitFor();
+    await payer.locator('#pin-hint').filter({ hasText: '2 tries left' }).waitFor();
     expect(await pinInput.inputValue()).toBe('');
     expect((await admin().db.collection('invoices').doc(id).get()).get('status')).not.toBe('paid');
 
@@ -80,7 +81,7 @@ describe('phone payment in Chromium', () => {
     expect(invoice.body).toMatchObject({ status: 'paid', transaction: { method: 'phone', status: 'succeeded' } });
   });
 
-  it('declines a subscriber with insufficient funds clearly and lets the payer choose Card instead', async () => {
+  it('declines a subscriber with insufficient funds clearly and offers Card right there, one tap, same invoice', async () => {
     const { id, link } = await invoiceWithLink(DECLINED);
 
     const payer = await payerPage();
@@ -92,17 +93,37 @@ describe('phone payment in Chromium', () => {
     await pinInput.fill(pin);
     await payer.getByRole('button', { name: 'Confirm' }).click();
 
-    await payer.getByRole('alert').filter({ hasText: /insufficient funds/i }).waitFor();
-    const card = payer.getByRole('button', { name: /Card/ });
-    await card.waitFor();
-    expect(await card.isEnabled()).toBe(true);
+    const alert = payer.getByRole('alert').filter({ hasText: /insufficient funds/i });
+    await alert.waitFor();
+    const instead = alert.getByRole('button', { name: 'Pay with Card instead' });
+    expect(await instead.isEnabled()).toBe(true);
     expect(await payer.getByRole('button', { name: /Phone/ }).isEnabled()).toBe(true);
     expect(await pinInput.count()).toBe(0);
     expect((await admin().db.collection('invoices').doc(id).get()).get('status')).toBe('opened');
 
-    await card.click();
+    await instead.click();
     await payer.waitForURL(/\/sandbox\/checkout\/cs_/);
-    await payer.getByLabel('Card number').waitFor();
+    await payer.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await payer.getByRole('button', { name: 'Pay', exact: true }).click();
+    await payer.waitForURL(/\/receipt$/);
+    await payer.getByRole('heading', { name: 'Paid', exact: true }).waitFor({ timeout: 15_000 });
+    const paid = await api('GET', `/invoices/${id}`, { key: merchant.apiKey });
+    expect(paid.body).toMatchObject({ id, status: 'paid', transaction: { method: 'card', status: 'succeeded' } });
+  });
+
+  it('declines a barred subscriber in Norwegian for a Norwegian payer, and offers card in Norwegian', async () => {
+    const { id, link } = await invoiceWithLink(BARRED, { payer: { phone: BARRED, locale: 'nb' } });
+    const payer = await payerPage();
+    await payer.goto(link);
+    await payer.getByRole('button', { name: /mobilregning/ }).click();
+    const pinInput = payer.getByLabel('PIN-kode', { exact: true });
+    await pinInput.waitFor();
+    await pinInput.fill(pinFrom((await waitForSms(merchant.apiKey, id, 'pin')).body));
+    await payer.getByRole('button', { name: 'Bekreft' }).click();
+    const alert = payer.getByRole('alert').filter({ hasText: 'Dette mobilabonnementet kan ikke brukes til betaling.' });
+    await alert.waitFor();
+    expect(await payer.getByText('cannot be charged').count()).toBe(0);
+    await alert.getByRole('button', { name: 'Betal med kort i stedet' }).waitFor();
   });
 });
 

@@ -97,6 +97,8 @@ export async function viewPayment(db: Firestore, token: string, loadMerchant: (i
       phoneMasked: maskPhone(invoice.payer.phone),
       paymentMethods: invoice.paymentMethods,
       locale: invoice.locale,
+      // The language the merchant chose for this payer (payer.locale), as opposed to its default.
+      payerLocale: invoice.payer.locale ?? null,
       expiresAt: invoice.expiresAt.toDate().toISOString(),
       paidAt: invoice.paidAt?.toDate().toISOString() ?? null,
     },

@@ -40,11 +40,51 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** Same-origin JSON call. Resolves with the parsed body on 2xx, throws `ApiError` otherwise. */
-export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {
+/** Resolves with the parsed body of a 2xx answer, throws `ApiError` otherwise (status 0: no answer). */
+export async function readResponse<T>(pending: Promise<Response>): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, {
+    response = await pending;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    reachable(false);
+    throw new ApiError(0, null, 'network');
+  }
+  if (fromServer(response)) reachable(true);
+  const body = await readBody(response);
+  if (!response.ok) {
+    const problem = body && typeof body === 'object' ? (body as Problem) : null;
+    throw new ApiError(response.status, problem);
+  }
+  return body as T;
+}
+
+/**
+ * An answer from the server now, not one the service worker kept (payer views are cached for
+ * offline receipts): the API answers `no-store`, so a fresh answer's Date is about now.
+ */
+function fromServer(response: Response): boolean {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return Number.isNaN(date) || Math.abs(Date.now() - date) < 120_000;
+}
+
+const reachabilityListeners = new Set<(reached: boolean) => void>();
+/**
+ * Calls `listener(true)` whenever the server answers (any status: the network works) and
+ * `listener(false)` when a request gets no answer at all.
+ */
+export function onReachability(listener: (reached: boolean) => void): () => void {
+  reachabilityListeners.add(listener);
+  return () => reachabilityListeners.delete(listener);
+}
+function reachable(reached: boolean): void {
+  for (const listener of reachabilityListeners) listener(reached);
+}
+
+/** Same-origin JSON call. Resolves with the parsed body on 2xx, throws `ApiError` otherwise. */
+export function apiFetch<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {
+  return readResponse<T>(
+    fetch(path, {
       method: init.method ?? 'GET',
       headers: {
         Accept: 'application/json, application/problem+json',
@@ -55,17 +95,8 @@ export async function apiFetch<T>(path: string, init: { method?: string; body?: 
       signal: init.signal,
       credentials: 'same-origin',
       cache: 'no-store',
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, null, 'network');
-  }
-  const body = await readBody(response);
-  if (!response.ok) {
-    const problem = body && typeof body === 'object' ? (body as Problem) : null;
-    throw new ApiError(response.status, problem);
-  }
-  return body as T;
+    }),
+  );
 }
 
 export function newIdempotencyKey(): string {

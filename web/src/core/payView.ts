@@ -53,6 +53,8 @@ export interface PayView {
   accentColor: string | null;
   phone: string | null;
   locale: string | null;
+  /** `payer.locale` as the merchant gave it: the page opens in it unless the payer chose. */
+  payerLocale?: string | null;
   paymentMethods: PaymentMethod[];
   returnUrl: string | null;
   cancelUrl: string | null;
@@ -107,6 +109,7 @@ export function normalizePayView(raw: unknown): PayView {
     accentColor: safeColor(merchant.accentColor),
     phone: str(invoice.phoneMasked),
     locale: str(invoice.locale),
+    payerLocale: str(invoice.payerLocale),
     paymentMethods: methods.filter((m): m is PaymentMethod => m === 'card' || m === 'phone'),
     returnUrl: safeUrl(r.returnUrl),
     cancelUrl: safeUrl(r.cancelUrl),

@@ -9,6 +9,8 @@ export type Params = Readonly<Record<string, string | number>>;
 export const LOCALES: readonly Locale[] = ['en', 'nb'];
 const catalogs: Readonly<Record<Locale, Messages>> = { en, nb };
 const STORAGE_KEY = 'smspay.locale';
+/** The invoice's language, for the next pages of the same tab (the sandbox checkout). */
+const SESSION_KEY = 'smspay.invoiceLocale';
 
 /** Maps a BCP 47 tag ("nb-NO", "no", "nn", "en-US") to a supported locale, or null. */
 export function resolveLocale(tag: string | null | undefined): Locale | null {
@@ -27,6 +29,14 @@ function storedChoice(): Locale | null {
   }
 }
 
+function invoiceHint(): Locale | null {
+  try {
+    return resolveLocale(globalThis.sessionStorage?.getItem(SESSION_KEY));
+  } catch {
+    return null;
+  }
+}
+
 function deviceLocale(): Locale | null {
   if (typeof navigator === 'undefined') return null;
   const tags = navigator.languages?.length ? navigator.languages : [navigator.language];
@@ -38,7 +48,7 @@ function deviceLocale(): Locale | null {
 }
 
 /** The active locale. Reactive: `t()` called in a template re-renders when it changes. */
-export const locale = ref<Locale>(storedChoice() ?? deviceLocale() ?? 'en');
+export const locale = ref<Locale>(storedChoice() ?? invoiceHint() ?? deviceLocale() ?? 'en');
 
 /** The Intl locale used for numbers and dates. */
 export function intlLocale(l: Locale = locale.value): string {
@@ -58,13 +68,21 @@ export function setLocale(next: Locale, remember = false): void {
 }
 
 /**
- * The invoice's payer locale is a hint from the merchant. The payer's own choice and the
- * device's language win, since they say what the reader reads; the hint decides otherwise.
+ * The language a pay page opens in: the payer's own choice on the page wins; then the
+ * language the merchant gave for this payer (`payer.locale`); then the device's language;
+ * then the invoice's (the merchant's default).
  */
-export function applyLocaleHint(tag: string | null | undefined): void {
-  if (storedChoice() || deviceLocale()) return;
-  const hinted = resolveLocale(tag);
-  if (hinted) setLocale(hinted);
+export function applyInvoiceLocale(payerLocale: string | null | undefined, invoiceLocale: string | null | undefined): void {
+  if (storedChoice()) return;
+  const given = resolveLocale(payerLocale);
+  try {
+    if (given) globalThis.sessionStorage?.setItem(SESSION_KEY, given);
+    else globalThis.sessionStorage?.removeItem(SESSION_KEY);
+  } catch {
+    /* private mode: the next page follows the device */
+  }
+  const next = given ?? deviceLocale() ?? resolveLocale(invoiceLocale);
+  if (next && next !== locale.value) setLocale(next);
 }
 
 export function interpolate(template: string, params?: Params): string {

@@ -1,10 +1,25 @@
-import { defineStore } from 'pinia';
+import { defineSingleton } from './singleton';
 import { ref } from 'vue';
-import { ApiError, apiFetch, newIdempotencyKey } from '../core/api';
+import { ApiError, apiFetch, newIdempotencyKey, readResponse } from '../core/api';
 import { asyncState } from '../core/state';
 import { normalizePayView, type PaymentMethod, type PayView, type Transaction } from '../core/payView';
 
 const base = (token: string) => `/api/v1/pay/${encodeURIComponent(token)}`;
+
+declare global {
+  interface Window {
+    /** The pay-view request index.html starts before the JS arrives (see its inline script). */
+    __payViewPrefetch?: { token: string; response: Promise<Response> };
+  }
+}
+
+/** The request index.html already started for this token, taken over once; else null. */
+function takePrefetch(token: string): Promise<Response> | null {
+  const prefetch = typeof window === 'undefined' ? undefined : window.__payViewPrefetch;
+  if (!prefetch || prefetch.token !== token) return null;
+  delete window.__payViewPrefetch;
+  return prefetch.response;
+}
 
 /** Reads `attemptsLeft` from a verify error: the problem may carry the transaction. */
 function attemptsFromProblem(error: ApiError): number | null {
@@ -14,7 +29,7 @@ function attemptsFromProblem(error: ApiError): number | null {
 }
 
 /** The payer's invoice view and the transaction being paid, for one pay token. */
-export const usePayStore = defineStore('pay', () => {
+export const usePayStore = defineSingleton(() => {
   const token = ref<string | null>(null);
   const view = asyncState<PayView>();
   const transaction = asyncState<Transaction>();
@@ -34,7 +49,8 @@ export const usePayStore = defineStore('pay', () => {
     forToken(next);
     if (!options.silent) view.pending = true;
     try {
-      const data = normalizePayView(await apiFetch<unknown>(base(next)));
+      const prefetched = takePrefetch(next);
+      const data = normalizePayView(await (prefetched ? readResponse<unknown>(prefetched) : apiFetch<unknown>(base(next))));
       if (token.value !== next) return null;
       view.data = data;
       view.error = null;

@@ -1,4 +1,4 @@
-import { defineStore } from 'pinia';
+import { defineSingleton } from './singleton';
 import { ref } from 'vue';
 import { ApiError, apiFetch } from '../core/api';
 import { asyncState } from '../core/state';
@@ -22,7 +22,7 @@ export interface SandboxPayResult {
 const base = (id: string) => `/api/v1/sandbox/checkout/${encodeURIComponent(id)}`;
 
 /** The local sandbox card checkout (CARD_PROVIDER=sandbox). No money moves. */
-export const useSandboxCheckoutStore = defineStore('sandboxCheckout', () => {
+export const useSandboxCheckoutStore = defineSingleton(() => {
   const sessionId = ref<string | null>(null);
   const session = asyncState<SandboxSession>();
   const payment = asyncState<SandboxPayResult>();

@@ -2,6 +2,7 @@ import { vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { routes } from '../router';
+import { resetSingletons } from '../stores/singleton';
 
 export interface MockReply {
   status?: number;
@@ -46,6 +47,7 @@ export const on =
     (init?.method ?? 'GET') === method && url === path ? (typeof reply === 'function' ? reply() : reply) : undefined;
 
 export async function setup(path: string): Promise<{ router: Router; pinia: ReturnType<typeof createPinia> }> {
+  resetSingletons();
   const pinia = createPinia();
   setActivePinia(pinia);
   const router = createRouter({ history: createMemoryHistory(), routes });

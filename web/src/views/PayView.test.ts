@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import PayView from './PayView.vue';
 import { mockFetch, on, payView, setup } from '../testing/harness';
 import { setLocale } from '../i18n';
+import { contrastRatio } from '../core/color';
 
 const TOKEN = 'tok_abc';
 const VIEW = `/api/v1/pay/${TOKEN}`;
@@ -14,8 +15,16 @@ async function render() {
   return { wrapper, router };
 }
 
+/** Taps Phone and waits for the PIN step (its chunk loads on that tap). */
+async function choosePhone(wrapper: Awaited<ReturnType<typeof render>>['wrapper']) {
+  await wrapper.find('button[data-method="phone"]').trigger('click');
+  await flushPromises();
+  await vi.waitFor(() => expect(wrapper.find('input#pin').exists()).toBe(true));
+}
+
 beforeEach(() => setLocale('en'));
 afterEach(() => {
+  localStorage.clear();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   document.body.innerHTML = '';
@@ -111,7 +120,9 @@ describe('PayView', () => {
               body: {
                 status: 400,
                 code: 'invalid_request',
-                detail: 'The PIN is not correct.',
+                detail: 'That PIN is not correct. 2 tries left.',
+                errors: [{ field: 'pin', message: 'Not correct; 2 tries left.' }],
+                attemptsLeft: 2,
                 transaction: { id: 'txn_3', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 2 } },
               },
             }
@@ -119,21 +130,20 @@ describe('PayView', () => {
       ),
     );
     const { wrapper, router } = await render();
-    await wrapper.find('button[data-method="phone"]').trigger('click');
-    await flushPromises();
+    await choosePhone(wrapper);
 
     const label = wrapper.find('label[for="pin"]');
     expect(label.text()).toBe('PIN');
     const input = wrapper.find('input#pin');
     expect(input.attributes('inputmode')).toBe('numeric');
     expect(input.attributes('autocomplete')).toBe('one-time-code');
-    expect(wrapper.text()).toContain('Attempts left: 3');
+    expect(wrapper.text()).toContain('3 tries left');
 
     await input.setValue('111111');
     await wrapper.find('form').trigger('submit');
     await flushPromises();
-    expect(wrapper.find('[role="alert"]').text()).toContain('The PIN is not correct.');
-    expect(wrapper.text()).toContain('Attempts left: 2');
+    expect(wrapper.find('[role="alert"]').text()).toContain('That PIN is not correct. 2 tries left.');
+    expect(wrapper.find('#pin-hint').text()).toContain('2 tries left');
     expect(wrapper.find('input#pin').exists()).toBe(true);
 
     await wrapper.find('input#pin').setValue('123456');
@@ -154,25 +164,196 @@ describe('PayView', () => {
       }),
       on('POST', `${VIEW}/transactions/txn_4/verify`, {
         status: 409,
-        body: { status: 409, code: 'invalid_state', detail: 'Too many wrong PINs.', transaction: { id: 'txn_4', status: 'failed', next: null } },
+        body: {
+          status: 409,
+          code: 'invalid_state',
+          detail: 'Too many wrong PINs. Choose a payment method again to get a new one.',
+          transaction: { id: 'txn_4', method: 'phone', status: 'failed', failureCode: 'too_many_attempts', next: null },
+        },
       }),
     );
     const { wrapper } = await render();
-    await wrapper.find('button[data-method="phone"]').trigger('click');
-    await flushPromises();
+    await choosePhone(wrapper);
     await wrapper.find('input#pin').setValue('000000');
     await wrapper.find('form').trigger('submit');
     await flushPromises();
-    expect(wrapper.find('[role="alert"]').text()).toContain('Too many wrong PINs.');
+    expect(wrapper.find('[role="alert"]').text()).toContain('Too many wrong PINs. Choose a payment method again to get a new one.');
     expect(wrapper.find('input#pin').exists()).toBe(false);
     expect(wrapper.findAll('button.method')).toHaveLength(2);
   });
 
-  it('speaks Norwegian when asked', async () => {
-    setLocale('nb');
-    mockFetch(on('GET', VIEW, { body: payView() }));
+  it('opens in Norwegian for an invoice with payer.locale nb, on an English device', async () => {
+    mockFetch(on('GET', VIEW, { body: payView({ locale: 'nb', payerLocale: 'nb' }) }));
     const { wrapper } = await render();
     expect(wrapper.text()).toContain('Velg hvordan du vil betale');
     expect(wrapper.find('[data-testid="amount"]').text().replace(/\u00a0/g, ' ')).toBe('1 250,00 kr');
+    expect(document.documentElement.lang).toBe('nb');
+  });
+
+  it('keeps the language the payer chose on the page over payer.locale', async () => {
+    setLocale('en', true);
+    mockFetch(on('GET', VIEW, { body: payView({ locale: 'nb', payerLocale: 'nb' }) }));
+    const { wrapper } = await render();
+    expect(wrapper.text()).toContain('Choose how to pay');
+  });
+});
+
+describe('PayView: the request index.html started', () => {
+  it('takes over the pay-view request the inline script began, and asks for it no second time', async () => {
+    let resolve!: (response: Response) => void;
+    window.__payViewPrefetch = { token: TOKEN, response: new Promise<Response>((r) => (resolve = r)) };
+    const calls = mockFetch(on('GET', VIEW, { body: payView({ description: 'from a second request' }) }));
+    const { router, pinia } = await setup(`/pay/${TOKEN}`);
+    const wrapper = mount(PayView, { props: { token: TOKEN }, global: { plugins: [pinia, router] } });
+    resolve(new Response(JSON.stringify(payView({ description: 'from the prefetch' })), { status: 200, headers: { 'Content-Type': 'application/json' } }));
+    await flushPromises();
+    expect(wrapper.text()).toContain('from the prefetch');
+    expect(calls.filter((c) => c.url === VIEW)).toEqual([]);
+    expect(window.__payViewPrefetch).toBeUndefined();
+  });
+
+  it('ignores a prefetch for another token', async () => {
+    window.__payViewPrefetch = { token: 'other', response: Promise.resolve(new Response('{}')) };
+    const calls = mockFetch(on('GET', VIEW, { body: payView() }));
+    await render();
+    expect(calls.filter((c) => c.url === VIEW)).toHaveLength(1);
+    delete window.__payViewPrefetch;
+  });
+});
+
+describe('PayView: server messages in the page language, by code', () => {
+  it('shows a card decline in Norwegian on a Norwegian page, never the server’s English', async () => {
+    mockFetch(
+      on('GET', VIEW, {
+        body: payView({
+          payerLocale: 'nb',
+          transaction: { id: 'txn_1', method: 'card', status: 'failed', failureCode: 'card_declined', failureMessage: 'Your card was declined.' },
+        }),
+      }),
+    );
+    const { wrapper } = await render();
+    const alert = wrapper.find('[role="alert"]').text();
+    expect(alert).toContain('Kortet ble avvist.');
+    expect(alert).not.toContain('Your card was declined.');
+  });
+
+  it('counts PIN tries the Norwegian way: "2 forsøk igjen"', async () => {
+    const calls = mockFetch(
+      on('GET', VIEW, { body: payView({ payerLocale: 'nb' }) }),
+      on('POST', `${VIEW}/transactions`, { status: 201, body: { id: 'txn_5', method: 'phone', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 3 } } }),
+      on('POST', `${VIEW}/transactions/txn_5/verify`, {
+        status: 400,
+        body: {
+          status: 400,
+          code: 'invalid_request',
+          detail: 'That PIN is not correct. 2 tries left.',
+          errors: [{ field: 'pin', message: 'Not correct; 2 tries left.' }],
+          attemptsLeft: 2,
+          transaction: { id: 'txn_5', method: 'phone', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 2 } },
+        },
+      }),
+    );
+    const { wrapper } = await render();
+    await choosePhone(wrapper);
+    expect(wrapper.find('#pin-hint').text()).toContain('3 forsøk igjen');
+    await wrapper.find('input#pin').setValue('111111');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url, c.body])).toEqual([
+      [`${VIEW}/transactions`, { method: 'phone' }],
+      [`${VIEW}/transactions/txn_5/verify`, { pin: '111111' }],
+    ]);
+    expect(wrapper.find('[role="alert"]').text()).toContain('Feil kode. Du har 2 forsøk igjen.');
+    expect(wrapper.find('#pin-hint').text()).toContain('2 forsøk igjen');
+    expect(wrapper.text()).not.toMatch(/Forsøk igjen:|tries left|not correct/);
+  });
+});
+
+describe('PayView: a declined phone payment offers the other method at once', () => {
+  it('shows the decline reason and "Pay with Card instead", which pays the same invoice by card in one tap', async () => {
+    const calls = mockFetch(
+      on('GET', VIEW, { body: payView() }),
+      on('POST', `${VIEW}/transactions`, () =>
+        calls.some((c) => c.method === 'POST' && c.url.endsWith('/verify'))
+          ? { status: 201, body: { id: 'txn_7', method: 'card', status: 'pending', next: { type: 'redirect', url: '/sandbox/checkout/cs_7' } } }
+          : { status: 201, body: { id: 'txn_6', method: 'phone', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 3 } } },
+      ),
+      on('POST', `${VIEW}/transactions/txn_6/verify`, {
+        status: 402,
+        body: {
+          status: 402,
+          code: 'payment_declined',
+          detail: "The phone subscription's spending limit has been reached.",
+          declineCode: 'limit_exceeded',
+          transaction: { id: 'txn_6', method: 'phone', status: 'failed', failureCode: 'limit_exceeded', next: null },
+        },
+      }),
+    );
+    const assign = vi.fn();
+    vi.stubGlobal('location', { ...window.location, assign, hostname: 'localhost', href: 'http://localhost/' });
+    const { wrapper } = await render();
+    await choosePhone(wrapper);
+    await wrapper.find('input#pin').setValue('123456');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+
+    const alert = wrapper.find('[role="alert"]');
+    expect(alert.text()).toContain('Your phone subscription has reached its spending limit.');
+    const instead = alert.find('button[data-instead="card"]');
+    expect(instead.text()).toBe('Pay with Card instead');
+    expect(alert.find('button[data-instead="phone"]').exists()).toBe(false);
+    await instead.trigger('click');
+    await flushPromises();
+    const posts = calls.filter((c) => c.method === 'POST').map((c) => [c.url, c.body]);
+    expect(posts).toEqual([
+      [`${VIEW}/transactions`, { method: 'phone' }],
+      [`${VIEW}/transactions/txn_6/verify`, { pin: '123456' }],
+      [`${VIEW}/transactions`, { method: 'card' }],
+    ]);
+    expect(assign).toHaveBeenCalledWith('/sandbox/checkout/cs_7');
+  });
+});
+
+describe('PayView: looks like a payment page', () => {
+  it('shows no internal status chip', async () => {
+    mockFetch(on('GET', VIEW, { body: payView({ status: 'opened' }) }));
+    const { wrapper } = await render();
+    expect(wrapper.find('.chip').exists()).toBe(false);
+    expect(wrapper.text()).not.toContain('Opened');
+    expect(wrapper.text()).not.toMatch(/Status/);
+  });
+
+  it('shows the merchant’s monogram without a logo, and its logo when it has one', async () => {
+    mockFetch(on('GET', VIEW, { body: payView() }));
+    const { wrapper } = await render();
+    expect(wrapper.find('[data-testid="monogram"]').text()).toBe('DS');
+    wrapper.unmount();
+
+    mockFetch(on('GET', VIEW, { body: payView({ merchant: { name: 'Demo Shop', logoUrl: 'https://cdn.example/logo.png', accentColor: null } }) }));
+    const again = await render();
+    expect(again.wrapper.find('img.merchant-mark').attributes('src')).toBe('https://cdn.example/logo.png');
+    expect(again.wrapper.find('[data-testid="monogram"]').exists()).toBe(false);
+  });
+
+  it('uses the merchant’s accent colour, darkened where white text on it would fail AA', async () => {
+    mockFetch(on('GET', VIEW, { body: payView({ merchant: { name: 'Demo Shop', logoUrl: null, accentColor: '#7dd3fc' } }) }));
+    const { wrapper } = await render();
+    const accent = (wrapper.find('.shell').element as HTMLElement).style.getPropertyValue('--accent');
+    expect(accent).not.toBe('');
+    expect(contrastRatio(accent, '#ffffff')).toBeGreaterThanOrEqual(4.5);
+    wrapper.unmount();
+
+    mockFetch(on('GET', VIEW, { body: payView({ merchant: { name: 'Demo Shop', logoUrl: null, accentColor: '#0f766e' } }) }));
+    const dark = await render();
+    expect((dark.wrapper.find('.shell').element as HTMLElement).style.getPropertyValue('--accent')).toBe('#0f766e');
+  });
+
+  it('puts the Visa and Mastercard marks on the Card button only', async () => {
+    mockFetch(on('GET', VIEW, { body: payView() }));
+    const { wrapper } = await render();
+    const card = wrapper.find('button[data-method="card"]');
+    expect(card.findAll('svg[data-brand]').map((s) => s.attributes('data-brand'))).toEqual(['visa', 'mastercard']);
+    expect(card.find('.card-brands').attributes('aria-hidden')).toBe('true');
+    expect(wrapper.find('button[data-method="phone"] svg[data-brand]').exists()).toBe(false);
   });
 });

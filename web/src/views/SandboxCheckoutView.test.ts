@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import SandboxCheckoutView from './SandboxCheckoutView.vue';
 import { mockFetch, on, setup } from '../testing/harness';
+import { setLocale } from '../i18n';
 
 const ID = 'cs_test_1';
 const BASE = `/api/v1/sandbox/checkout/${ID}`;
@@ -16,7 +17,10 @@ const SESSION = {
   cancelUrl: '/pay/tok',
 };
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setLocale('en');
+});
 
 async function render() {
   const { router, pinia } = await setup(`/sandbox/checkout/${ID}`);
@@ -67,5 +71,22 @@ describe('SandboxCheckoutView', () => {
     await cancel!.trigger('click');
     expect(assign).toHaveBeenCalledWith('/pay/tok');
     expect(wrapper.findAll('button').some((b) => b.text() === 'Pay')).toBe(true);
+  });
+
+  it('shows the decline in Norwegian on a Norwegian checkout, by the problem’s code, not its English detail', async () => {
+    setLocale('nb');
+    const calls = mockFetch(
+      on('GET', BASE, { body: SESSION }),
+      on('POST', `${BASE}/pay`, {
+        status: 402,
+        body: { status: 402, code: 'card_declined', declineCode: 'insufficient_funds', detail: 'Your card has insufficient funds.' },
+      }),
+    );
+    const wrapper = await render();
+    await wrapper.find('input#card-number').setValue('4000 0000 0000 9995');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(calls.at(-1)?.body).toEqual({ cardNumber: '4000000000009995' });
+    expect(wrapper.find('[role="alert"]').text()).toBe('Det er ikke nok dekning på kortet.');
   });
 });

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { api, validInvoice } from '../support/api';
+import { createMerchant, type TestMerchant } from '../support/admin';
+import { PHONE, launchChromium } from '../support/browser';
+import { BASE_URL } from '../support/env';
+
+// The payer's landing page through Hosting, as a phone opens it from the SMS: never indexed,
+// its pay-view request started by index.html before the app's JS, in the payer's language,
+// and an offline banner that follows what the network does rather than navigator.onLine.
+
+let browser: Browser;
+let merchant: TestMerchant;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  merchant = await createMerchant({ name: 'Nordlys Kafé' });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function invoice(overrides: Record<string, unknown> = {}) {
+  const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: '+4791118001' }, ...overrides }) });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body as { id: string; payUrl: string };
+}
+
+describe('pay pages are never indexed', () => {
+  it('serves a real robots.txt that disallows /pay/', async () => {
+    const response = await fetch(`${BASE_URL}/robots.txt`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).not.toMatch(/<html/i);
+    expect(text).toMatch(/^User-agent: \*$/m);
+    expect(text).toMatch(/^Disallow: \/pay\/$/m);
+  });
+
+  it('sends X-Robots-Tag: noindex with pay pages and receipts, and the page carries a robots noindex meta', async () => {
+    const { payUrl } = await invoice();
+    for (const url of [payUrl, `${payUrl}/receipt`]) {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-robots-tag'), url).toMatch(/noindex/);
+    }
+    expect((await fetch(`${BASE_URL}/`)).headers.get('x-robots-tag')).toBeNull();
+
+    const page = await (await browser.newContext(PHONE)).newPage();
+    await page.goto(payUrl);
+    await page.getByRole('button', { name: /Card/ }).waitFor();
+    expect(await page.locator('meta[name="robots"]').getAttribute('content')).toMatch(/noindex/);
+  });
+});
+
+describe('the pay-view request starts before the app’s JS', () => {
+  it('index.html asks for /api/v1/pay/{token} before the entry script has arrived, and the app asks no second time', async () => {
+    const { payUrl } = await invoice();
+    const token = payUrl.split('/pay/')[1]!;
+    const page = await (await browser.newContext(PHONE)).newPage();
+    const viewRequests: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === `/api/v1/pay/${token}`) viewRequests.push(request.method());
+    });
+    // Slow the app's scripts down, as a phone network would: the view must not wait for them.
+    await page.route('**/assets/*.js', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
+    await page.goto(payUrl);
+    await page.getByRole('button', { name: /Card/ }).waitFor();
+    const timing = await page.evaluate((path) => {
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const view = entries.find((e) => new URL(e.name).pathname === path);
+      const scripts = entries.filter((e) => e.initiatorType === 'script' || /\/assets\/.*\.js$/.test(e.name));
+      return { viewStart: view?.startTime ?? null, firstScriptEnd: Math.min(...scripts.map((e) => e.responseEnd)) };
+    }, `/api/v1/pay/${token}`);
+    expect(timing.viewStart).not.toBeNull();
+    expect(timing.viewStart!).toBeLessThan(timing.firstScriptEnd);
+    expect(viewRequests).toEqual(['GET']);
+  });
+});
+
+describe('the payer’s language', () => {
+  it('opens an invoice with payer.locale nb in Norwegian on an English phone, and keeps the payer’s own choice', async () => {
+    const { payUrl } = await invoice({ payer: { phone: '+4791118002', locale: 'nb' } });
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(payUrl);
+    await page.getByRole('button', { name: /Betal med kort/ }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('nb');
+    await page.getByRole('heading', { name: 'Velg hvordan du vil betale' }).waitFor();
+
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('button', { name: /Pay with Card/ }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: /Pay with Card/ }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+  });
+
+  it('shows the sandbox card decline in Norwegian on a Norwegian checkout', async () => {
+    const { payUrl } = await invoice({ payer: { phone: '+4791118003', locale: 'nb' } });
+    const page = await (await browser.newContext(PHONE)).newPage();
+    await page.goto(payUrl);
+    await page.getByRole('button', { name: /Betal med kort/ }).click();
+    await page.waitForURL(/\/sandbox\/checkout\/cs_/);
+    await page.getByLabel('Kortnummer').fill('4000 0000 0000 0002');
+    await page.getByRole('button', { name: 'Betal', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Kortet ble avvist.' });
+    await alert.waitFor();
+    expect(await page.getByText('Your card was declined.').count()).toBe(0);
+  });
+});
+
+describe('the offline banner', () => {
+  it('follows the network, not navigator.onLine: cleared by an answer, shown when a request gets none', async () => {
+    const { payUrl } = await invoice({ payer: { phone: '+4791118004' } });
+    const context = await browser.newContext(PHONE);
+    // A browser that wrongly believes it is offline (as Chromium does on some networks).
+    await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'onLine', { get: () => false, configurable: true }));
+    const page = await context.newPage();
+    await page.goto(payUrl);
+    await page.getByRole('button', { name: /Card/ }).waitFor();
+    const banner = page.getByText('You are offline', { exact: false });
+    await expect.poll(() => banner.count()).toBe(0);
+
+    await context.setOffline(true);
+    await page.getByRole('button', { name: /Card/ }).click();
+    await banner.waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Could not reach the server' }).waitFor();
+
+    await context.setOffline(false);
+    await page.getByRole('button', { name: /Card/ }).click();
+    await page.waitForURL(/\/sandbox\/checkout\/cs_/);
+  });
+});
