@@ -76,7 +76,8 @@ describe('phone payment in Chromium', () => {
     await waitForPaidReceipt(payer, token);
 
     const receipt = await waitForSms(merchant.apiKey, id, 'receipt');
-    expect(receipt.body).toMatch(/Receipt from Harbour Kiosk: NOK 49\.00 paid/);
+    // Itemised: merchant, amount, what for, how and when, reference, and where to ask or complain.
+    expect(receipt.body).toMatch(/^Receipt from Harbour Kiosk: NOK 49\.00 for Fish soup, charged to your phone bill \d{1,2} \w{3} \d{4}, \d{2}:\d{2}\. Ref inv_\w+\. Questions or complaints: http:\/\/\S+\/pay\/[\w-]+\/receipt$/);
     const invoice = await api('GET', `/invoices/${id}`, { key: merchant.apiKey });
     expect(invoice.body).toMatchObject({ status: 'paid', transaction: { method: 'phone', status: 'succeeded' } });
   });

@@ -33,7 +33,7 @@ describe('phone payments with an SMS PIN (sandbox billing)', () => {
     expect(verified.body).toMatchObject({ status: 'succeeded', next: null });
     expect((await api('GET', `/pay/${token}`)).body.invoice.status).toBe('paid');
     const receipt = await waitForSms(merchant.apiKey, id, 'receipt');
-    expect(receipt.body).toMatch(/Receipt from Kiosk: NOK 49\.00 paid/);
+    expect(receipt.body).toMatch(/^Receipt from Kiosk: NOK 49\.00 for .+, charged to your phone bill .+\. Ref \S+\. Questions or complaints: \S+\/receipt$/);
 
     const reuse = await api('POST', `/pay/${token}/transactions/${txn.id}/verify`, { body: { pin: pinFrom(sms.body) } });
     expect(reuse.status).toBe(409);

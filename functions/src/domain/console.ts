@@ -86,6 +86,8 @@ export const settingsPatchSchema = z.strictObject({
           .refine((text) => text.includes('{link}'), 'Must contain the {link} placeholder.'),
       ),
       smsReceipts: z.boolean({ error: 'Must be true or false.' }).optional(),
+      supportEmail: clearable(z.email({ error: 'Must be an email address.' }).max(254)),
+      supportPhone: clearable(z.string().regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 number, such as +4722334455.')),
     })
     .optional(),
 });

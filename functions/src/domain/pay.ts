@@ -62,7 +62,7 @@ export async function cancelledCheckoutDestination(db: Firestore, token: string,
 }
 
 export interface PayViewContext {
-  merchant: Pick<MerchantDoc, 'name' | 'branding'>;
+  merchant: Pick<MerchantDoc, 'name' | 'branding'> & { settings?: Pick<MerchantDoc['settings'], 'supportEmail' | 'supportPhone'> };
   sandbox: { card: boolean; phone: boolean };
 }
 
@@ -102,7 +102,13 @@ export async function viewPayment(db: Firestore, token: string, loadMerchant: (i
       expiresAt: invoice.expiresAt.toDate().toISOString(),
       paidAt: invoice.paidAt?.toDate().toISOString() ?? null,
     },
-    merchant: { name: merchant.name, logoUrl: merchant.branding.logoUrl ?? null, accentColor: merchant.branding.accentColor ?? null },
+    merchant: {
+      name: merchant.name,
+      logoUrl: merchant.branding.logoUrl ?? null,
+      accentColor: merchant.branding.accentColor ?? null,
+      supportEmail: merchant.settings?.supportEmail ?? null,
+      supportPhone: merchant.settings?.supportPhone ?? null,
+    },
     transaction: txn ? transactionToApi(txn) : null,
     returnUrl: returnUrlFor(invoice),
     cancelUrl: invoice.cancelUrl,

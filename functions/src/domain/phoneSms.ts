@@ -17,11 +17,28 @@ export function renderPinSms(pin: string, invoice: InvoiceDoc): string {
     : `${pin} is your code to pay ${amount} to ${invoice.merchantName}. Valid for 10 minutes. Never share it.`;
 }
 
+/** When the payment was made, as payers in Norway read it ("2. des. 2026, 14:05"). */
+function smsPaidAt(invoice: Pick<InvoiceDoc, 'paidAt' | 'locale'>): string {
+  const at = invoice.paidAt?.toDate() ?? new Date();
+  return smsSafe(
+    new Intl.DateTimeFormat(invoice.locale === 'nb' ? 'nb-NO' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }).format(at),
+  );
+}
+
+/**
+ * The itemised receipt SMS: who was paid, how much, for what, when, how, the reference, and
+ * where to ask or complain (the receipt page, which shows the merchant's support contact). A
+ * phone-bill payer otherwise sees only the billing provider and an amount on the phone bill.
+ */
 export function renderReceiptSms(invoice: InvoiceDoc): string {
   const amount = smsAmount(invoice);
+  const when = smsPaidAt(invoice);
+  const reference = invoice.reference ?? invoice.id;
+  const receiptUrl = `${invoice.payUrl}/receipt`;
+  const phoneBill = invoice.transaction?.method === 'phone';
   return invoice.locale === 'nb'
-    ? `Kvittering fra ${invoice.merchantName}: ${amount} betalt for ${invoice.description}. Ref. ${invoice.id}. Takk!`
-    : `Receipt from ${invoice.merchantName}: ${amount} paid for ${invoice.description}. Ref ${invoice.id}. Thank you!`;
+    ? `Kvittering fra ${invoice.merchantName}: ${amount} for ${invoice.description}, ${phoneBill ? 'belastet mobilregningen' : 'betalt med kort'} ${when}. Ref. ${reference}. Spørsmål eller klage: ${receiptUrl}`
+    : `Receipt from ${invoice.merchantName}: ${amount} for ${invoice.description}, ${phoneBill ? 'charged to your phone bill' : 'paid by card'} ${when}. Ref ${reference}. Questions or complaints: ${receiptUrl}`;
 }
 
 /**

@@ -28,6 +28,9 @@ export interface MerchantDoc {
     smsTemplate?: string;
     /** Send an SMS receipt for card payments too (phone payments always get one). */
     smsReceipts?: boolean;
+    /** Where payers ask about or complain about a payment: shown on receipts. */
+    supportEmail?: string;
+    supportPhone?: string;
   };
   createdAt: Timestamp;
 }

@@ -180,7 +180,13 @@ export const payViewSchema = z.object({
     expiresAt: isoDateTime,
     paidAt: nullableDateTime,
   }),
-  merchant: z.object({ name: z.string(), logoUrl: z.string().nullable(), accentColor: z.string().nullable() }),
+  merchant: z.object({
+    name: z.string(),
+    logoUrl: z.string().nullable(),
+    accentColor: z.string().nullable(),
+    supportEmail: z.string().nullable().describe('Where the payer asks about or complains about the payment.'),
+    supportPhone: z.string().nullable(),
+  }),
   transaction: transactionSchema.nullable(),
   returnUrl: z.string().nullable().describe('The merchant’s returnUrl with `invoice` and `status` appended.'),
   cancelUrl: z.string().nullable(),
@@ -242,6 +248,8 @@ const merchantSettings = z.object({
   smsSender: z.string().optional(),
   smsTemplate: z.string().optional(),
   smsReceipts: z.boolean().optional(),
+  supportEmail: z.string().optional().describe('Shown on payers’ receipts as the way to ask or complain.'),
+  supportPhone: z.string().optional().describe('E.164; shown on payers’ receipts as the way to ask or complain.'),
 });
 
 export const settingsSchema = z.object({

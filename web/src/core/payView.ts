@@ -51,6 +51,9 @@ export interface PayView {
   merchantName: string;
   logoUrl: string | null;
   accentColor: string | null;
+  /** The merchant's support contact, for questions and complaints (shown on the receipt). */
+  supportEmail?: string | null;
+  supportPhone?: string | null;
   phone: string | null;
   locale: string | null;
   /** `payer.locale` as the merchant gave it: the page opens in it unless the payer chose. */
@@ -71,6 +74,11 @@ export const CLOSED_STATUSES: readonly string[] = ['expired', 'cancelled'];
 type Loose = Record<string, unknown>;
 const obj = (v: unknown): Loose | null => (v && typeof v === 'object' ? (v as Loose) : null);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+/** A string that matches `pattern` (it ends up in a mailto:/tel: link), else null. */
+const matching = (v: unknown, pattern: RegExp): string | null => {
+  const s = str(v);
+  return s && pattern.test(s) ? s : null;
+};
 
 /** Only plain hex or rgb()/hsl() colours reach the CSS variable. */
 export function safeColor(value: unknown): string | null {
@@ -107,6 +115,8 @@ export function normalizePayView(raw: unknown): PayView {
     merchantName: str(merchant.name) ?? '',
     logoUrl: safeUrl(merchant.logoUrl),
     accentColor: safeColor(merchant.accentColor),
+    supportEmail: matching(merchant.supportEmail, /^[^\s@"<>]+@[^\s@"<>]+$/),
+    supportPhone: matching(merchant.supportPhone, /^\+\d{7,15}$/),
     phone: str(invoice.phoneMasked),
     locale: str(invoice.locale),
     payerLocale: str(invoice.payerLocale),

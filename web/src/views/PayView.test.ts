@@ -25,6 +25,7 @@ async function choosePhone(wrapper: Awaited<ReturnType<typeof render>>['wrapper'
 beforeEach(() => setLocale('en'));
 afterEach(() => {
   localStorage.clear();
+  sessionStorage.clear();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   document.body.innerHTML = '';
