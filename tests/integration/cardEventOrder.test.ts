@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { api, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, type TestMerchant } from '../support/admin';
-import { postSandboxEvent } from '../support/sandboxWebhook';
+import { postSandboxEvent, sandboxSessionObject, stripeEvent } from '../support/sandboxWebhook';
 
 let merchant: TestMerchant;
 beforeAll(async () => {
@@ -29,21 +29,21 @@ describe('card events in any order, any number of times', () => {
           const txn = await api('POST', `/pay/${tokenOf(created.body.payUrl)}/transactions`, { body: { method: 'card' } });
           const txnId = txn.body.id as string;
           const sessionId = txn.body.next.url.split('/').pop() as string;
-          const paymentIntent = `pi_${txnId.slice(4)}`;
-          const meta = { transactionId: txnId };
+          const session = await sandboxSessionObject(sessionId);
+          const paymentIntent = session.payment_intent as string;
           const make = (kind: Kind) => {
             const id = `evt_${kind}_${txnId}`;
             switch (kind) {
               case 'completed':
-                return { id, type: 'checkout.session.completed', data: { object: { id: sessionId, payment_status: 'paid', payment_intent: paymentIntent, metadata: meta } } };
+                return stripeEvent(id, 'checkout.session.completed', session);
               case 'async_succeeded':
-                return { id, type: 'checkout.session.async_payment_succeeded', data: { object: { id: sessionId, payment_status: 'paid', payment_intent: paymentIntent, metadata: meta } } };
+                return stripeEvent(id, 'checkout.session.async_payment_succeeded', session);
               case 'failed':
-                return { id, type: 'payment_intent.payment_failed', data: { object: { id: paymentIntent, metadata: meta, last_payment_error: { code: 'card_declined' } } } };
+                return stripeEvent(id, 'payment_intent.payment_failed', { id: paymentIntent, object: 'payment_intent', amount: 5000, currency: 'nok', metadata: session.metadata, last_payment_error: { code: 'card_declined' } });
               case 'expired':
-                return { id, type: 'checkout.session.expired', data: { object: { id: sessionId, metadata: meta } } };
+                return stripeEvent(id, 'checkout.session.expired', { ...session, status: 'expired', payment_status: 'unpaid' });
               case 'refunded':
-                return { id, type: 'charge.refunded', data: { object: { id: `ch_${txnId}`, payment_intent: paymentIntent, amount: 5000, amount_refunded: 5000 } } };
+                return stripeEvent(id, 'charge.refunded', { id: `ch_${txnId}`, object: 'charge', payment_intent: paymentIntent, amount: 5000, amount_refunded: 5000, currency: 'nok' });
             }
           };
           const kinds: Kind[] = ['completed', ...extra];

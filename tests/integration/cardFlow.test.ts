@@ -5,7 +5,7 @@ import { api, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, waitForSnapshot, type TestMerchant } from '../support/admin';
 import { startReceiver } from '../support/receiver';
 import { BASE_URL } from '../support/env';
-import { sandboxSecret } from '../support/sandboxWebhook';
+import { sandboxSecret, sandboxSessionObject, stripeEvent } from '../support/sandboxWebhook';
 
 let merchant: TestMerchant;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -119,16 +119,12 @@ describe('POST /webhooks/stripe', () => {
     return { id, token, txnId: txn.body.id as string, sessionId: txn.body.next.url.split('/').pop() as string };
   }
 
-  const completed = (txnId: string, sessionId: string, eventId = `evt_${Math.random().toString(36).slice(2)}`) =>
-    JSON.stringify({
-      id: eventId,
-      type: 'checkout.session.completed',
-      data: { object: { id: sessionId, payment_status: 'paid', client_reference_id: txnId, payment_intent: 'pi_x', metadata: { transactionId: txnId } } },
-    });
+  const completed = async (sessionId: string, eventId = `evt_${Math.random().toString(36).slice(2)}`) =>
+    JSON.stringify(stripeEvent(eventId, 'checkout.session.completed', await sandboxSessionObject(sessionId)));
 
   it('refuses a tampered body, a wrong secret, a missing header and a stale timestamp, writing nothing', async () => {
     const { id, txnId, sessionId } = await openCardTransaction();
-    const body = completed(txnId, sessionId);
+    const body = await completed(sessionId);
     const { secret, header } = await sandboxSignature(body);
     const tampered = body.replace('"paid"', '"paid" ');
     const stale = Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: Math.floor(Date.now() / 1000) - 301 });
@@ -149,16 +145,12 @@ describe('POST /webhooks/stripe', () => {
 
   it('applies a completed event delivered 3 times at once, plus a late expiry, exactly once', async () => {
     const { id, txnId, sessionId } = await openCardTransaction();
-    const body = completed(txnId, sessionId, `evt_dup_${txnId}`);
+    const body = await completed(sessionId, `evt_dup_${txnId}`);
     const { secret, header } = await sandboxSignature(body);
     const results = await Promise.all([post(body, header), post(body, header), post(body, header)]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(results.map((r) => r.body.outcome).sort()).toEqual(['applied', 'duplicate', 'duplicate']);
-    const expired = JSON.stringify({
-      id: `evt_exp_${txnId}`,
-      type: 'checkout.session.expired',
-      data: { object: { id: sessionId, client_reference_id: txnId, metadata: { transactionId: txnId } } },
-    });
+    const expired = JSON.stringify(stripeEvent(`evt_exp_${txnId}`, 'checkout.session.expired', await sandboxSessionObject(sessionId, { status: 'expired', payment_status: 'unpaid' })));
     expect((await post(expired, Stripe.webhooks.generateTestHeaderString({ payload: expired, secret }))).status).toBe(200);
     const unknown = JSON.stringify({ id: 'evt_unknown', type: 'customer.created', data: { object: { id: 'cus_1' } } });
     expect((await post(unknown, Stripe.webhooks.generateTestHeaderString({ payload: unknown, secret }))).body.outcome).toBe('ignored');

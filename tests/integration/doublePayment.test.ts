@@ -3,7 +3,7 @@ import { Timestamp } from 'firebase-admin/firestore';
 import { api, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, type TestMerchant } from '../support/admin';
 import { pinFrom, waitForSms } from '../support/outbox';
-import { postSandboxEvent } from '../support/sandboxWebhook';
+import { postSandboxEvent, sandboxSessionObject, stripeEvent } from '../support/sandboxWebhook';
 
 let merchant: TestMerchant;
 beforeAll(async () => {
@@ -14,12 +14,8 @@ beforeAll(async () => {
 const sessionOf = (txn: { next: { url: string } }) => txn.next.url.split('/').pop()!;
 
 async function completed(txnId: string, sessionId: string) {
-  const event = {
-    id: `evt_done_${txnId}`,
-    type: 'checkout.session.completed',
-    data: { object: { id: sessionId, payment_status: 'paid', payment_intent: `pi_${txnId}`, metadata: { transactionId: txnId } } },
-  };
-  expect((await postSandboxEvent(event)).status).toBe(200);
+  const event = stripeEvent(`evt_done_${txnId}`, 'checkout.session.completed', await sandboxSessionObject(sessionId));
+  expect((await postSandboxEvent(event)).body.outcome).toBe('applied');
 }
 
 describe('never two charges for one invoice', () => {

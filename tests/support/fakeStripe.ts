@@ -13,6 +13,7 @@ interface Session {
   metadata: Record<string, string>;
   amount_total: number;
   currency: string;
+  livemode: boolean;
   success_url: string;
   cancel_url: string;
   expires_at: number;
@@ -80,6 +81,8 @@ export async function startFakeStripe() {
           metadata: form.metadata as Record<string, string>,
           amount_total: Number(item.price_data.unit_amount),
           currency: item.price_data.currency,
+          // Test-mode keys make test-mode objects.
+          livemode: false,
           success_url: String(form.success_url),
           cancel_url: String(form.cancel_url),
           expires_at: Number(form.expires_at),

@@ -20,14 +20,36 @@ export interface CheckoutSession {
   expiresAt: Date;
 }
 
+/**
+ * What a provider's event (or its record of a session) says about the money: every field is
+ * compared with the transaction before anything moves; null when the provider did not say.
+ */
+export interface PaymentEvidence {
+  sessionId: string | null;
+  paymentId: string | null;
+  /** Minor units. */
+  amount: number | null;
+  /** ISO 4217, upper case. */
+  currency: string | null;
+  merchantId: string | null;
+  livemode: boolean | null;
+}
+
 /** A provider event after its signature was verified, reduced to what our state machine needs. */
 export type CardEvent =
-  | { kind: 'payment_succeeded'; eventId: string; transactionId: string; sessionId: string; paymentId: string | null }
-  | { kind: 'payment_pending'; eventId: string; transactionId: string; sessionId: string }
-  | { kind: 'payment_failed'; eventId: string; transactionId: string; failureCode: string; failureMessage: string }
-  | { kind: 'session_expired'; eventId: string; transactionId: string; sessionId: string }
-  | { kind: 'refunded'; eventId: string; paymentId: string; amountRefunded: number }
+  | { kind: 'payment_succeeded'; eventId: string; transactionId: string; evidence: PaymentEvidence }
+  | { kind: 'payment_pending'; eventId: string; transactionId: string; evidence: PaymentEvidence }
+  | { kind: 'payment_failed'; eventId: string; transactionId: string; evidence: PaymentEvidence; failureCode: string; failureMessage: string }
+  | { kind: 'session_expired'; eventId: string; transactionId: string; evidence: PaymentEvidence }
+  | { kind: 'refunded'; eventId: string; evidence: PaymentEvidence & { paymentId: string }; amountRefunded: number }
   | { kind: 'ignored'; eventId: string; type: string };
+
+/** A Checkout Session as the provider records it, for reconciling when a webhook never arrived. */
+export interface SessionRecord {
+  status: 'open' | 'complete' | 'expired';
+  paymentStatus: 'paid' | 'unpaid' | 'no_payment_required';
+  evidence: PaymentEvidence;
+}
 
 /** The port card payments go through: Stripe Checkout, or the local sandbox checkout. */
 export interface CardProvider {
@@ -38,7 +60,7 @@ export interface CardProvider {
   /** Verifies the signature on the raw body, then parses; throws `invalid_request` when it does not verify. */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): Promise<CardEvent>;
   /** Reads a session back, so a lost webhook never leaves a paid invoice unpaid. */
-  sessionStatus(sessionId: string): Promise<{ status: 'open' | 'complete' | 'expired'; paymentStatus: 'paid' | 'unpaid' | 'no_payment_required'; paymentIntentId: string | null }>;
+  sessionStatus(sessionId: string): Promise<SessionRecord>;
   /** Refunds `amount` (minor units) of a payment; the same `idempotencyKey` never refunds twice. */
   refund(paymentId: string, amount: number, idempotencyKey: string): Promise<{ refundId: string; status: string }>;
 }

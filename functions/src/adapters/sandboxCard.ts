@@ -80,7 +80,8 @@ export function sandboxCardProvider(db: Firestore, publicBaseUrl: string): CardP
       return {
         status: expired ? 'expired' : session.status,
         paymentStatus: session.status === 'complete' ? 'paid' : 'unpaid',
-        paymentIntentId: session.paymentIntentId,
+        // The sandbox moves no money: its sessions are never live.
+        evidence: { sessionId: session.id, paymentId: session.paymentIntentId, amount: session.amount, currency: session.currency, merchantId: session.merchantId, livemode: false },
       };
     },
     async refund(paymentId, amount, idempotencyKey) {
@@ -90,9 +91,9 @@ export function sandboxCardProvider(db: Firestore, publicBaseUrl: string): CardP
     async parseWebhook(rawBody, signatureHeader) {
       const { default: Stripe } = await import('stripe');
       const secret = await sandboxSigningSecret(db);
-      let event: { id: string; type: string; data: { object: Record<string, unknown> } };
+      let event: unknown;
       try {
-        event = Stripe.webhooks.constructEvent(rawBody, signatureHeader ?? '', secret, 300) as unknown as typeof event;
+        event = Stripe.webhooks.constructEvent(rawBody, signatureHeader ?? '', secret, 300);
       } catch (error) {
         throw new DomainError('invalid_request', `Webhook signature verification failed: ${(error as Error).message}`);
       }

@@ -109,7 +109,10 @@ class FakeStripe {
         payment_status: 'unpaid',
         payment_intent: null,
         client_reference_id: form.client_reference_id ?? null,
-        metadata: { transactionId: form['metadata[transactionId]'] },
+        amount_total: Number(form['line_items[0][price_data][unit_amount]']),
+        currency: form['line_items[0][price_data][currency]'],
+        livemode: false,
+        metadata: { invoiceId: form['metadata[invoiceId]'], transactionId: form['metadata[transactionId]'], merchantId: form['metadata[merchantId]'] },
       };
       this.sessions.set(id, session);
       return { status: 200, body: session };
@@ -291,7 +294,11 @@ describe('stripeCardProvider.sessionStatus and refund', () => {
     const { sessionId } = await provider.createCheckout(checkoutRequest());
     Object.assign(fakeStripe.sessions.get(sessionId)!, { status: 'complete', payment_status: 'paid', payment_intent: 'pi_test_1' });
 
-    await expect(provider.sessionStatus(sessionId)).resolves.toEqual({ status: 'complete', paymentStatus: 'paid', paymentIntentId: 'pi_test_1' });
+    await expect(provider.sessionStatus(sessionId)).resolves.toEqual({
+      status: 'complete',
+      paymentStatus: 'paid',
+      evidence: { sessionId, paymentId: 'pi_test_1', amount: 12950, currency: 'NOK', merchantId: 'mer_ghi789', livemode: false },
+    });
     expect(fakeStripe.requestsTo('GET', `/v1/checkout/sessions/${sessionId}`)).toHaveLength(1);
   });
 
@@ -318,17 +325,44 @@ describe('stripeCardProvider.parseWebhook', () => {
   const sessionEvent = (type: string, session: Record<string, unknown>) => ({
     id: 'evt_1',
     type,
-    data: { object: { id: 'cs_test_1', object: 'checkout.session', metadata: { transactionId: 'txn_abc123' }, ...session } },
+    livemode: false,
+    data: {
+      object: { id: 'cs_test_1', object: 'checkout.session', amount_total: 12950, currency: 'nok', metadata: { transactionId: 'txn_abc123', merchantId: 'mer_ghi789' }, ...session },
+    },
   });
+  const evidence = { sessionId: 'cs_test_1', paymentId: 'pi_test_1', amount: 12950, currency: 'NOK', merchantId: 'mer_ghi789', livemode: false };
 
-  it('maps a completed, paid session to payment_succeeded', async () => {
+  it('maps a completed, paid session to payment_succeeded, with its evidence', async () => {
     await expect(parse(sessionEvent('checkout.session.completed', { payment_status: 'paid', payment_intent: 'pi_test_1' }))).resolves.toEqual({
       kind: 'payment_succeeded',
       eventId: 'evt_1',
       transactionId: 'txn_abc123',
-      sessionId: 'cs_test_1',
-      paymentId: 'pi_test_1',
+      evidence,
     });
+  });
+
+  it('reports what the event does not say as null, never a guess', async () => {
+    const odd = sessionEvent('checkout.session.completed', { payment_status: 'paid', payment_intent: { id: 'pi_expanded' }, amount_total: '12950', currency: 7, metadata: { transactionId: 'txn_abc123' } });
+    await expect(parse({ ...odd, livemode: 'no' })).resolves.toEqual({
+      kind: 'payment_succeeded',
+      eventId: 'evt_1',
+      transactionId: 'txn_abc123',
+      evidence: { sessionId: 'cs_test_1', paymentId: 'pi_expanded', amount: null, currency: null, merchantId: null, livemode: null },
+    });
+  });
+
+  it('ignores a signed event of an odd shape instead of throwing', async () => {
+    for (const event of [
+      { id: 'evt_4', type: 'checkout.session.completed' },
+      { id: 'evt_4', type: 'checkout.session.completed', data: { object: null } },
+      { id: 'evt_4', type: 'checkout.session.completed', data: { object: [] } },
+      { id: 'evt_4', type: 'charge.refunded', data: { object: { payment_intent: 'pi_1', amount_refunded: '5' } } },
+      { id: 'evt/4', type: 'checkout.session.completed', data: { object: { metadata: { transactionId: 'txn_abc123' } } } },
+      { id: 'evt_4', type: 'checkout.session.completed', data: { object: { metadata: { transactionId: 'txn_a/b' } } } },
+      { id: 'evt_4', type: 42, data: { object: { metadata: { transactionId: 'txn_abc123' } } } },
+    ]) {
+      await expect(parse(event), JSON.stringify(event)).resolves.toMatchObject({ kind: 'ignored' });
+    }
   });
 
   it('maps a completed but unpaid session (delayed payment method) to payment_pending', async () => {
@@ -336,7 +370,7 @@ describe('stripeCardProvider.parseWebhook', () => {
       kind: 'payment_pending',
       eventId: 'evt_1',
       transactionId: 'txn_abc123',
-      sessionId: 'cs_test_1',
+      evidence,
     });
   });
 
@@ -344,12 +378,13 @@ describe('stripeCardProvider.parseWebhook', () => {
     await expect(parse(sessionEvent('checkout.session.async_payment_succeeded', { payment_status: 'paid', payment_intent: 'pi_test_1' }))).resolves.toMatchObject({
       kind: 'payment_succeeded',
       transactionId: 'txn_abc123',
-      paymentId: 'pi_test_1',
+      evidence,
     });
     await expect(parse(sessionEvent('checkout.session.async_payment_failed', { payment_status: 'unpaid' }))).resolves.toEqual({
       kind: 'payment_failed',
       eventId: 'evt_1',
       transactionId: 'txn_abc123',
+      evidence: { ...evidence, paymentId: null },
       failureCode: 'payment_failed',
       failureMessage: 'The payment failed.',
     });
@@ -360,7 +395,7 @@ describe('stripeCardProvider.parseWebhook', () => {
       kind: 'session_expired',
       eventId: 'evt_1',
       transactionId: 'txn_xyz',
-      sessionId: 'cs_test_1',
+      evidence: { ...evidence, paymentId: null, merchantId: null },
     });
   });
 
@@ -372,7 +407,9 @@ describe('stripeCardProvider.parseWebhook', () => {
         object: {
           id: 'pi_test_1',
           object: 'payment_intent',
-          metadata: { transactionId: 'txn_abc123' },
+          amount: 12950,
+          currency: 'nok',
+          metadata: { transactionId: 'txn_abc123', merchantId: 'mer_ghi789' },
           last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
         },
       },
@@ -381,6 +418,7 @@ describe('stripeCardProvider.parseWebhook', () => {
       kind: 'payment_failed',
       eventId: 'evt_2',
       transactionId: 'txn_abc123',
+      evidence: { ...evidence, sessionId: null, livemode: null },
       failureCode: 'insufficient_funds',
       failureMessage: 'Your card has insufficient funds.',
     });

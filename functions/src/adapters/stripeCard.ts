@@ -1,15 +1,11 @@
 import type Stripe from 'stripe';
 import { DomainError } from '../domain/errors';
-import type { CardEvent, CardProvider } from './cardProvider';
+import type { CardEvent, CardProvider, SessionRecord } from './cardProvider';
 import { cardEventFromStripe } from './stripeEvents';
 
 /** Read-only look at a Checkout Session, for reconciling when a webhook never arrived. */
 export interface StripeReconciler {
-  sessionStatus(sessionId: string): Promise<{
-    status: 'open' | 'complete' | 'expired';
-    paymentStatus: 'paid' | 'unpaid' | 'no_payment_required';
-    paymentIntentId: string | null;
-  }>;
+  sessionStatus(sessionId: string): Promise<SessionRecord>;
 }
 
 export type StripeCardProvider = CardProvider &
@@ -30,8 +26,6 @@ const WEBHOOK_TOLERANCE_SECONDS = 300;
 // absorb clock skew and request latency between our clock and Stripe's.
 const MIN_SESSION_SECONDS = 30 * 60 + 30;
 const MAX_SESSION_SECONDS = 24 * 60 * 60 - 30;
-
-type StripeLikeEvent = Parameters<typeof cardEventFromStripe>[0];
 
 // Imported on first use so cold starts of functions that never touch Stripe skip loading the SDK.
 async function createClient(options: StripeCardOptions): Promise<Stripe> {
@@ -108,7 +102,7 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
       } catch (error) {
         throw new DomainError('invalid_request', `Webhook signature verification failed: ${(error as Error).message}`);
       }
-      return cardEventFromStripe(event as unknown as StripeLikeEvent);
+      return cardEventFromStripe(event);
     },
 
     async sessionStatus(sessionId) {
@@ -119,7 +113,14 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
         // Stripe documents `status` as nullable; a session without one has not finished.
         status: session.status ?? 'open',
         paymentStatus: session.payment_status,
-        paymentIntentId: typeof paymentIntent === 'string' ? paymentIntent : (paymentIntent?.id ?? null),
+        evidence: {
+          sessionId: session.id,
+          paymentId: typeof paymentIntent === 'string' ? paymentIntent : (paymentIntent?.id ?? null),
+          amount: session.amount_total,
+          currency: session.currency?.toUpperCase() ?? null,
+          merchantId: session.metadata?.merchantId ?? null,
+          livemode: session.livemode,
+        },
       };
     },
 

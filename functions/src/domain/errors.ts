@@ -8,7 +8,8 @@ export type DomainErrorCode =
   | 'rate_limited'
   | 'provider_error'
   | 'card_declined'
-  | 'payment_declined';
+  | 'payment_declined'
+  | 'live_mode_unavailable';
 
 export interface FieldError {
   field: string;

@@ -1,6 +1,7 @@
 import { Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { DomainError } from './errors';
 import { newId } from './ids';
+import { assertLiveProviders } from './liveMode';
 import { maskPhone } from './invoices';
 import type { PaymentMethod } from './schemas';
 import { transactionToApi } from './serialize';
@@ -163,6 +164,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       throw new DomainError('invalid_state', `The invoice is ${invoice.status}.`);
     }
     if (!isPayable(invoice.status)) throw new DomainError('invalid_state', `The invoice is already ${invoice.status}.`);
+    assertLiveProviders(invoice.mode, { card: method === 'card' && deps.card.name === 'sandbox', phone: method === 'phone' && deps.phone.name === 'sandbox' });
     if (!invoice.paymentMethods.includes(method)) {
       throw new DomainError('invalid_request', `This invoice does not offer "${method}".`, {
         errors: [{ field: 'method', message: `Offered: ${invoice.paymentMethods.join(', ')}.` }],

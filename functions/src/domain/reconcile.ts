@@ -16,10 +16,10 @@ export async function reconcileCardTransaction(deps: { db: Firestore; card: Card
   const session = await deps.card.sessionStatus(txn.providerSessionId);
   const eventId = `reconcile_${txn.providerSessionId}_${session.status}`;
   if (session.status === 'complete' && session.paymentStatus !== 'unpaid') {
-    return applyCardEvent(deps.db, deps.card.name, { kind: 'payment_succeeded', eventId, transactionId: txn.id, sessionId: txn.providerSessionId, paymentId: session.paymentIntentId });
+    return applyCardEvent(deps.db, deps.card.name, { kind: 'payment_succeeded', eventId, transactionId: txn.id, evidence: session.evidence });
   }
   if (session.status === 'expired') {
-    return applyCardEvent(deps.db, deps.card.name, { kind: 'session_expired', eventId, transactionId: txn.id, sessionId: txn.providerSessionId });
+    return applyCardEvent(deps.db, deps.card.name, { kind: 'session_expired', eventId, transactionId: txn.id, evidence: session.evidence });
   }
   return 'open';
 }

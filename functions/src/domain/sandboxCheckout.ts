@@ -74,7 +74,7 @@ export async function paySandboxSession(
           payment_intent: session.paymentIntentId,
           amount_total: session.amount,
           currency: session.currency.toLowerCase(),
-          metadata: { invoiceId: session.invoiceId, transactionId: session.transactionId },
+          metadata: { invoiceId: session.invoiceId, transactionId: session.transactionId, merchantId: session.merchantId },
         }
       : {
           id: session.paymentIntentId,
@@ -83,7 +83,7 @@ export async function paySandboxSession(
           amount: session.amount,
           currency: session.currency.toLowerCase(),
           last_payment_error: { type: 'card_error', code: 'card_declined', decline_code: card.code, message: card.message },
-          metadata: { invoiceId: session.invoiceId, transactionId: session.transactionId },
+          metadata: { invoiceId: session.invoiceId, transactionId: session.transactionId, merchantId: session.merchantId },
         };
   const event = {
     id: newId('evt'),

@@ -1,8 +1,23 @@
 import type { Firestore, Timestamp, Transaction } from 'firebase-admin/firestore';
 import { canMoveTransaction, isSettled } from './status';
-import { changeInvoice } from './timeline';
+import { changeInvoice, recordTimeline } from './timeline';
+import type { EvidenceDifference } from './evidence';
 import { queueSms, renderReceiptSms } from './phoneSms';
 import type { InvoiceDoc, TransactionDoc } from './types';
+
+/**
+ * Evidence that did not match the transaction: nothing moves, and the merchant sees on the
+ * timeline what differed. Written without touching the invoice itself.
+ */
+export function recordPaymentMismatch(
+  db: Firestore,
+  tx: Transaction,
+  invoice: InvoiceDoc,
+  mismatch: { transactionId: string; provider: string; eventId: string | null; event: string; differences: EvidenceDifference[] },
+  now: Timestamp,
+): void {
+  recordTimeline(db, tx, invoice, { timeline: { type: 'payment.mismatch', data: mismatch } }, now);
+}
 
 /**
  * A provider confirmed the money: the transaction succeeds and the invoice is paid, with the
@@ -18,6 +33,12 @@ export function settleSucceeded(
   providerPaymentId: string | null,
 ): boolean {
   if (!canMoveTransaction(txn.status, 'succeeded')) return false;
+  if (txn.mode === 'live' && txn.provider === 'sandbox') {
+    // Defence in depth: a sandbox never settles a live transaction, whoever asks.
+    const differences: EvidenceDifference[] = [{ field: 'mode', expected: 'live', received: 'sandbox' }];
+    recordPaymentMismatch(db, tx, invoice, { transactionId: txn.id, provider: txn.provider, eventId: null, event: 'payment_succeeded', differences }, now);
+    return false;
+  }
   if (isSettled(invoice.status) && invoice.transaction?.id !== txn.id) {
     // A second attempt was paid too (an old checkout tab, a PIN): record the money and tell the
     // merchant to refund it, without a second "paid".

@@ -168,4 +168,12 @@ export const CALLBACK_TYPES = [
 export type CallbackType = (typeof CALLBACK_TYPES)[number];
 
 /** Timeline entries: every callback type, plus steps a merchant wants to see that send no callback. */
-export type TimelineType = CallbackType | 'invoice.scheduled' | 'invoice.payment_started' | 'invoice.sms.queued' | 'invoice.reminder.queued' | 'invoice.payment_duplicate';
+export type TimelineType =
+  | CallbackType
+  | 'invoice.scheduled'
+  | 'invoice.payment_started'
+  | 'invoice.sms.queued'
+  | 'invoice.reminder.queued'
+  | 'invoice.payment_duplicate'
+  | 'invoice.payment_duplicate_refunded'
+  | 'payment.mismatch';

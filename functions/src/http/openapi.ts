@@ -122,7 +122,7 @@ export const timelineEventSchema = z.object({
   id: z.string(),
   type: z
     .string()
-    .describe(`Timeline entry type: every callback type (${CALLBACK_TYPES.join(', ')}) plus steps that send no callback, such as invoice.scheduled, invoice.sms.queued and invoice.payment_started.`),
+    .describe(`Timeline entry type: every callback type (${CALLBACK_TYPES.join(', ')}) plus steps that send no callback, such as invoice.scheduled, invoice.sms.queued, invoice.payment_started, invoice.payment_duplicate (a second paid attempt, to refund), invoice.payment_duplicate_refunded, and payment.mismatch (a provider event whose session, amount, currency, merchant or mode did not match the transaction; nothing moved, \`data.differences\` lists \`{ field, expected, received }\`).`),
   status: z.enum(INVOICE_STATUSES).describe('The invoice’s status after this step.'),
   data: z.record(z.string(), z.unknown()),
   callbackEventId: z.string().nullable().describe('The merchant callback this step sent (`GET /events/{id}`), if any.'),
@@ -345,6 +345,7 @@ export const PROBLEM_CODES = [
   'idempotency_conflict',
   'rate_limited',
   'provider_error',
+  'live_mode_unavailable',
 ] as const satisfies readonly DomainErrorCode[];
 type MissingCode = Exclude<DomainErrorCode, (typeof PROBLEM_CODES)[number]>;
 const everyCodeListed: [MissingCode] extends [never] ? true : never = true;
@@ -469,6 +470,9 @@ function queryParameters(schema: z.ZodType): Json[] {
 const ref = (name: string, kind = 'schemas') => ({ $ref: `#/components/${kind}/${name}` });
 const json = (schemaName: string) => ({ 'application/json': { schema: ref(schemaName) } });
 
+/** Until live providers are configured, a live key creates nothing (see `live_mode_unavailable`). */
+const LIVE_NOTE = 'With a `sk_live_` key while the configured card or phone provider is a sandbox: 403 `live_mode_unavailable`, nothing is created.';
+
 type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 429 | 502;
 type Access = 'public' | 'key' | 'owner' | 'member';
 
@@ -539,7 +543,7 @@ const OPERATIONS: Operation[] = [
     path: '/invoices',
     operationId: 'createInvoice',
     summary: 'Create an invoice and send it by SMS',
-    description: 'Stores the invoice and queues the payment-request SMS (or schedules it with `sendAt`). Status `sending`, or `scheduled`.',
+    description: 'Stores the invoice and queues the payment-request SMS (or schedules it with `sendAt`). Status `sending`, or `scheduled`. ' + LIVE_NOTE,
     tag: 'Invoices',
     access: 'key',
     body: bodyOf('CreateInvoiceRequest'),
@@ -569,7 +573,7 @@ const OPERATIONS: Operation[] = [
     operationId: 'importInvoices',
     summary: 'Import invoices from CSV or JSON',
     description:
-      'Up to 10,000 rows, as `text/csv` (a header row of dotted field paths such as `payer.phone`; see the `text/csv` body) or `{ invoices: [...] }`. Each row is validated like `POST /invoices` and answered on its own: `{ row, id }` or `{ row, error }`; a refused row writes nothing.',
+      'Up to 10,000 rows, as `text/csv` (a header row of dotted field paths such as `payer.phone`; see the `text/csv` body) or `{ invoices: [...] }`. Each row is validated like `POST /invoices` and answered on its own: `{ row, id }` or `{ row, error }`; a refused row writes nothing. ' + LIVE_NOTE,
     tag: 'Invoices',
     access: 'key',
     body: { schema: ref('ImportInvoicesRequest'), csv: true },
@@ -655,7 +659,7 @@ const OPERATIONS: Operation[] = [
     operationId: 'createTransaction',
     summary: 'Start a payment directly',
     description:
-      'Either `{ invoiceId, method }` for an existing invoice, or the fields of `POST /invoices` plus `method` to create the invoice and start paying it at once. Card answers `next.type = redirect`; phone sends a PIN by SMS and answers `next.type = pin`.',
+      'Either `{ invoiceId, method }` for an existing invoice, or the fields of `POST /invoices` plus `method` to create the invoice and start paying it at once. Card answers `next.type = redirect`; phone sends a PIN by SMS and answers `next.type = pin`. ' + LIVE_NOTE,
     tag: 'Transactions',
     access: 'key',
     body: { schema: { oneOf: [ref('TransactionForInvoiceRequest'), ref('TransactionWithInvoiceRequest')] } },

@@ -13,6 +13,7 @@ import { importInvoices, IMPORT_MAX_ROWS } from '../../domain/importInvoices';
 import { invoiceRowsFromCsv } from '../../domain/csv';
 import { runOnce } from '../../domain/idempotency';
 import { callbackUrlProblem } from '../../domain/callbackUrl';
+import { assertLiveProviders } from '../../domain/liveMode';
 
 export const refundSchema = z.strictObject({
   amount: z.number({ error: 'Must be an integer in minor units.' }).int('Must be an integer in minor units.').positive('Must be greater than zero.').optional(),
@@ -26,6 +27,7 @@ export function invoiceRoutes(router: Router<Services>): void {
   router
     .on('POST', '/invoices', async (request, _params, services) => {
       const merchant = await merchantOf(services, request, 'invoices.create');
+      assertLiveProviders(merchant.mode, services.sandbox);
       const input = parseOrThrow(createInvoiceSchema, jsonBody(request));
       const refusal = input.callbackUrl && callbackUrlProblem(input.callbackUrl, { allowLoopback: services.emulator });
       if (refusal) {
@@ -38,6 +40,7 @@ export function invoiceRoutes(router: Router<Services>): void {
 
     .on('POST', '/invoices/import', async (request, _params, services) => {
       const merchant = await merchantOf(services, request, 'invoices.import');
+      assertLiveProviders(merchant.mode, services.sandbox);
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (request.rawBody.length > IMPORT_MAX_BYTES) throw new DomainError('invalid_request', 'An import body may be at most 20 MB.');
       const rows =

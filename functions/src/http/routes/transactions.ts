@@ -8,6 +8,7 @@ import { PAYMENT_METHODS, createInvoiceSchema, parseOrThrow, type CreateInvoiceI
 import { runOnce } from '../../domain/idempotency';
 import { createInvoice } from '../../domain/invoices';
 import { startPayment } from '../../domain/pay';
+import { assertLiveProviders } from '../../domain/liveMode';
 import { verifyPhonePayment } from '../../domain/phonePay';
 import { transactionToApi } from '../../domain/serialize';
 import { verifyPinSchema } from './pay';
@@ -24,6 +25,7 @@ export function transactionRoutes(router: Router<Services>): void {
   router
     .on('POST', '/transactions', async (request, _params, services) => {
       const merchant = await merchantOf(services, request, 'transactions.create');
+      assertLiveProviders(merchant.mode, services.sandbox);
       const body = jsonBody(request) as Record<string, unknown>;
       const forInvoice = 'invoiceId' in body ? parseOrThrow(forInvoiceSchema, body) : null;
       let input: CreateInvoiceInput | null = null;
