@@ -1,14 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, tokenOf, validInvoice } from '../support/api';
+import { api, freshPhone, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, waitForSnapshot, type TestMerchant } from '../support/admin';
 import { pinFrom, waitForSms } from '../support/outbox';
+import { startPayment } from '../../functions/src/domain/pay';
+import { sandboxPhoneBilling } from '../../functions/src/adapters/sandboxPhoneBilling';
+import type { CardProvider } from '../../functions/src/adapters/cardProvider';
+import type { DomainError } from '../../functions/src/domain/errors';
 
 let merchant: TestMerchant;
 beforeAll(async () => {
   merchant = await createMerchant({ name: 'Kiosk' });
 });
 
-async function phoneTransaction(phone = '+4791234567') {
+async function phoneTransaction(phone = freshPhone()) {
   const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone }, amount: 4900 }) });
   const token = tokenOf(created.body.payUrl);
   const started = await api('POST', `/pay/${token}/transactions`, { body: { method: 'phone' } });
@@ -81,8 +85,8 @@ describe('phone payments with an SMS PIN (sandbox billing)', () => {
   });
 
   it.each([
-    ['+4791230002', 'insufficient_funds', 'insufficient funds'],
-    ['+4791230003', 'subscriber_barred', 'cannot be charged'],
+    [`${freshPhone().slice(0, -4)}0002`, 'insufficient_funds', 'insufficient funds'],
+    [`${freshPhone().slice(0, -4)}0003`, 'subscriber_barred', 'cannot be charged'],
   ])('declines %s with %s and a clear message', async (phone, code, words) => {
     const { id, token, txn } = await phoneTransaction(phone);
     const pin = pinFrom((await waitForSms(merchant.apiKey, id, 'pin')).body);
@@ -91,6 +95,59 @@ describe('phone payments with an SMS PIN (sandbox billing)', () => {
     expect(declined.body).toMatchObject({ code: 'payment_declined', declineCode: code, transaction: { status: 'failed', failureCode: code } });
     expect(declined.body.detail).toContain(words);
     expect((await api('GET', `/pay/${token}`)).body.invoice.status).toBe('opened');
+  });
+});
+
+const pinSmsOf = async (invoiceId: string) =>
+  (await admin().db.collection('smsMessages').where('invoiceId', '==', invoiceId).where('kind', '==', 'pin').count().get()).data().count;
+
+describe('PIN SMS limits, counted in Firestore', () => {
+  // The emulator runs one worker process per concurrent request, so the 12 racing taps run in
+  // this test process: it is "another instance", sharing only Firestore with the API function.
+  it('12 concurrent Phone taps on one invoice send exactly 5 PINs; the rest are 429 with Retry-After', async () => {
+    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: freshPhone() } }) });
+    const token = tokenOf(created.body.payUrl);
+    const deps = { db: admin().db, phone: sandboxPhoneBilling(), card: {} as CardProvider, publicBaseUrl: 'http://127.0.0.1:5000' };
+    const taps = await Promise.allSettled(Array.from({ length: 12 }, () => startPayment(deps, { token }, 'phone')));
+    const refused = taps.filter((t): t is PromiseRejectedResult => t.status === 'rejected').map((t) => t.reason as DomainError);
+    expect(taps.filter((t) => t.status === 'fulfilled')).toHaveLength(5);
+    expect(refused.map((e) => e.code)).toEqual(Array(7).fill('rate_limited'));
+    expect(await pinSmsOf(created.body.id)).toBe(5);
+
+    const overHttp = await api('POST', `/pay/${token}/transactions`, { body: { method: 'phone' } });
+    expect(overHttp.status).toBe(429);
+    expect(overHttp.contentType).toContain('application/problem+json');
+    expect(overHttp.body.code).toBe('rate_limited');
+    const retryAfter = Number(overHttp.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(3000);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    // Card still works: the limit is on texts, not on paying.
+    expect((await api('POST', `/pay/${token}/transactions`, { body: { method: 'card' } })).status).toBe(201);
+    const direct = await api('POST', '/transactions', { key: merchant.apiKey, body: { invoiceId: created.body.id, method: 'phone' } });
+    expect(direct.status).toBe(429);
+    expect(await pinSmsOf(created.body.id)).toBe(5);
+  });
+
+  it('sends at most 10 PINs to one phone number in 24 hours, however it is spelled and by whichever route', async () => {
+    const phone = freshPhone();
+    const other = await createMerchant();
+    const invoices = [];
+    for (let i = 0; i < 6; i++) {
+      invoices.push((await api('POST', '/invoices', { key: (i % 2 ? other : merchant).apiKey, body: validInvoice({ payer: { phone } }) })).body);
+    }
+    const tap = (invoice: { payUrl: string }) => api('POST', `/pay/${tokenOf(invoice.payUrl)}/transactions`, { body: { method: 'phone' } });
+    const answers = [];
+    for (const invoice of invoices.slice(0, 5)) answers.push(await tap(invoice), await tap(invoice));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+    const eleventh = await tap(invoices[5]!);
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.body.code).toBe('rate_limited');
+    expect(Number(eleventh.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+    const direct = await api('POST', '/transactions', { key: merchant.apiKey, body: { ...validInvoice({ payer: { phone } }), method: 'phone' } });
+    expect(direct.status).toBe(429);
+    expect(direct.headers.get('retry-after')).toBeTruthy();
+    const sent = await admin().db.collection('smsMessages').where('to', '==', phone).where('kind', '==', 'pin').count().get();
+    expect(sent.data().count).toBe(10);
   });
 });
 
@@ -107,7 +164,7 @@ describe('direct transactions', () => {
   });
 
   it('creates the invoice and a phone payment in one call, verified with the merchant key', async () => {
-    const txn = await api('POST', '/transactions', { key: merchant.apiKey, body: { ...validInvoice({ amount: 2500 }), method: 'phone' } });
+    const txn = await api('POST', '/transactions', { key: merchant.apiKey, body: { ...validInvoice({ amount: 2500, payer: { phone: freshPhone() } }), method: 'phone' } });
     expect(txn.status, JSON.stringify(txn.body)).toBe(201);
     expect(txn.body.next).toMatchObject({ type: 'pin', attemptsLeft: 3 });
     const pin = pinFrom((await waitForSms(merchant.apiKey, txn.body.invoiceId, 'pin')).body);

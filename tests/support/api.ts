@@ -1,4 +1,5 @@
-import { API } from './env';
+import { request as httpRequest } from 'node:http';
+import { API, BASE_URL, PROJECT_ID } from './env';
 
 export interface ApiCall {
   status: number;
@@ -44,3 +45,42 @@ export const validInvoice = (overrides: Record<string, unknown> = {}) => ({
 });
 
 export const tokenOf = (payUrl: string) => payUrl.split('/pay/')[1]!;
+
+/**
+ * A Norwegian mobile number no other test uses: PIN SMS are limited per phone number across the
+ * whole emulator run. Never ends in 0002/0003, the sandbox's decline numbers.
+ */
+export const freshPhone = () => `+479${String(Math.floor(Math.random() * 1_000_000)).padStart(6, '0')}${1 + Math.floor(Math.random() * 9)}`;
+
+/**
+ * Sends the path exactly as given (fetch would resolve `.` and `..` segments first). `direct`
+ * skips Hosting and calls the api function itself: the Hosting emulator's static-file lookup
+ * answers 500 to invalid percent-encoding before any rewrite, so only the function's own
+ * handling of such a path can be tested through it.
+ */
+export function rawApi(method: string, path: string, options: { body?: string; headers?: Record<string, string>; direct?: boolean } = {}): Promise<ApiCall> {
+  const base = new URL(options.direct ? `http://127.0.0.1:5001/${PROJECT_ID}/europe-west1/api` : BASE_URL);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      { host: base.hostname, port: base.port, method, path: `${base.pathname.replace(/\/$/, '')}/api/v1${path}`, headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON; keep the text
+          }
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') headers.set(name, value);
+          resolve({ status: response.statusCode ?? 0, headers, body, contentType: response.headers['content-type'] ?? '' });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}

@@ -3,6 +3,8 @@ export type DomainErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
   | 'invalid_state'
   | 'idempotency_conflict'
   | 'rate_limited'
@@ -21,7 +23,7 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
-    readonly options: { errors?: FieldError[]; retryAfterSeconds?: number; extra?: Record<string, unknown> } = {},
+    readonly options: { errors?: FieldError[]; retryAfterSeconds?: number; allowedMethods?: string[]; extra?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = 'DomainError';

@@ -6,7 +6,7 @@ import { queueSms, smsAmount } from './phoneSms';
 import { optOutRef } from './sms';
 import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './schemas';
 import { invoiceToApi } from './serialize';
-import { DEFAULT_TEMPLATES, measureSms, renderTemplate } from './smsText';
+import { DEFAULT_TEMPLATES, assertSmsFits, renderTemplate } from './smsText';
 import { isPayable, isSettled, liveCheckoutSession } from './status';
 import { changeInvoice, invoiceRef, recordTimeline, type DocumentWriter } from './timeline';
 import type { InvoiceDoc, MerchantDoc, SmsMessageDoc, TransactionDoc } from './types';
@@ -78,7 +78,7 @@ export function buildInvoice(
     link: payUrl,
     locale,
   });
-  const measured = measureSms(text);
+  const measured = assertSmsFits(text);
   const callbackUrl = input.callbackUrl ?? merchant.settings.callbackUrl ?? null;
   const scheduled = Boolean(input.sendAt);
   const smsId = origin.payLinkSms ? newId('sms') : null;
@@ -330,6 +330,7 @@ export async function resendInvoice(db: Firestore, tx: Transaction, merchantId: 
   const wait = (invoice.sms.queuedAt?.toMillis() ?? 0) + RESEND_INTERVAL_MS - Date.now();
   if (resends >= RESEND_LIMIT) throw new DomainError('rate_limited', `The SMS was already sent again ${RESEND_LIMIT} times.`);
   if (wait > 0) throw new DomainError('rate_limited', 'The SMS was queued less than a minute ago.', { retryAfterSeconds: wait / 1000 });
+  assertSmsFits(invoice.sms.text);
   const now = Timestamp.now();
   const message = queueSms(db, tx, invoice, 'invoice', invoice.sms.text, now);
   const next = changeInvoice(

@@ -13,6 +13,7 @@ import type { CardProvider } from '../adapters/cardProvider';
 import type { PhoneBilling, PhoneChargeRequest } from '../adapters/phoneBilling';
 import { PIN_MAX_ATTEMPTS, PIN_TTL_MS, generatePin, hashPin } from './pin';
 import { pinPepper, pinRef, queueSms, renderPinSms } from './phoneSms';
+import { readPaymentStartLimits } from './limits';
 
 /** Unknown, expired and cancelled tokens all answer this, so a token's fate is not revealed. */
 const gone = () => new DomainError('not_found', 'This payment link is not valid. Ask the sender for a new one.');
@@ -147,12 +148,18 @@ async function locateInvoice(db: Firestore, tx: Transaction, locate: InvoiceLoca
  * Starts (or resumes) a payment of an invoice. A second tap on Card while its checkout is open
  * returns the same session; choosing another method closes the open one first. For Phone, our
  * own PIN (sandbox) is generated, stored hashed and queued for SMS in the same transaction.
+ * Every new attempt, and every PIN SMS (ours or the provider's), is counted in that transaction
+ * against the limits in limits.ts: over them, nothing is written and the answer is 429.
  */
+/** Racing taps contend on the invoice and its counters; each waits its turn rather than fail. */
+const RACING_TAPS = { maxAttempts: 25 };
+
 export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocator, method: PaymentMethod) {
   const { db } = deps;
   const ownPin = method === 'phone' && !deps.phone.sendsOwnPin;
   const begun = await db.runTransaction(async (tx) => {
     let invoice = await locateInvoice(db, tx, locate);
+    const limits = await readPaymentStartLimits(db, tx, invoice, method === 'phone');
     const currentRef = invoice.transaction ? transactionRef(db, invoice.transaction.id) : null;
     const current = currentRef ? ((await tx.get(currentRef)).data() as TransactionDoc) : null;
     const optedOut = ownPin ? (await tx.get(db.collection('optOuts').doc(invoice.payer.phone))).exists : false;
@@ -183,6 +190,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       if (reusable) return { reused: current, created: null, invoice: null, superseded: null };
       tx.update(currentRef!, { status: 'cancelled', failureCode: 'superseded', failureMessage: 'The payer chose again.', updatedAt: now });
     }
+    limits.take(now);
     const txn: TransactionDoc = {
       id: newId('txn'),
       merchantId: invoice.merchantId,
@@ -222,7 +230,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
     if (!moved) throw new DomainError('invalid_state', `The invoice is ${invoice.status}.`);
     const superseded = liveCheckoutSession(current);
     return { reused: null, created: txn, invoice: moved, superseded };
-  });
+  }, RACING_TAPS);
 
   if (begun.reused) return transactionToApi(begun.reused.redirectUrl ? begun.reused : await waitForRedirect(db, begun.reused.id));
   const { created: txn, invoice, superseded } = begun;

@@ -46,6 +46,10 @@ export async function verifyPhonePayment(deps: { db: Firestore; phone: PhoneBill
     const attemptsLeft = txn.pinAttemptsLeft ?? PIN_MAX_ATTEMPTS;
     if (deps.phone.sendsOwnPin) {
       if (now.toMillis() >= (txn.pinExpiresAt?.toMillis() ?? 0)) return { kind: 'failed' as const, txn, reason: 'expired' as const };
+      // Checked and taken in this transaction, before the PIN goes to the provider: however many
+      // verifies race, at most three tries are ever forwarded. The tries still in flight decide
+      // the outcome, so this one fails nothing.
+      if (attemptsLeft <= 0) return { kind: 'refused' as const, txn, message: 'No PIN tries are left for this payment.' };
       tx.update(txnSnap.ref, { pinAttemptsLeft: attemptsLeft - 1, updatedAt: now });
       return { kind: 'charge' as const, txn: { ...txn, pinAttemptsLeft: attemptsLeft - 1 }, invoice };
     }
@@ -67,7 +71,7 @@ export async function verifyPhonePayment(deps: { db: Firestore; phone: PhoneBill
     tx.update(txnSnap.ref, { pinAttemptsLeft: check.attemptsLeft, updatedAt: now });
     if (check.reason === 'wrong') return { kind: 'wrong' as const, txn: { ...txn, pinAttemptsLeft: check.attemptsLeft } };
     return { kind: 'failed' as const, txn, reason: check.reason };
-  });
+  }, { maxAttempts: 25 });
 
   switch (outcome.kind) {
     case 'malformed':

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measureSms, renderTemplate } from './smsText';
+import { assertSmsFits, measureSms, renderTemplate } from './smsText';
+import { DomainError } from './errors';
 
 describe('measureSms', () => {
   it('keeps Norwegian letters in GSM-7', () => {
@@ -41,5 +42,21 @@ describe('renderTemplate', () => {
         link: 'https://x/pay/t',
       }),
     ).toBe('Shop: NOK 10.00 for Pizza https://x/pay/t {other}');
+  });
+});
+
+describe('assertSmsFits', () => {
+  it('takes 10 segments and refuses 11, naming sms.text', () => {
+    expect(assertSmsFits('a'.repeat(1530)).segments).toBe(10);
+    expect(assertSmsFits('ж'.repeat(670)).segments).toBe(10);
+    for (const text of ['a'.repeat(1531), 'ж'.repeat(671)]) {
+      try {
+        assertSmsFits(text);
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(DomainError);
+        expect((error as DomainError).options.errors?.[0]?.field).toBe('sms.text');
+      }
+    }
   });
 });

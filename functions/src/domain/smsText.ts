@@ -1,3 +1,5 @@
+import { DomainError } from './errors';
+
 const GSM7_BASIC =
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXTENSION = '\f^{}\\[~]|€';
@@ -42,6 +44,19 @@ function pack(sizes: number[], single: number, multi: number): { segments: numbe
     used += size;
   }
   return { segments, units };
+}
+
+/** Spec: a rendered SMS is at most 10 segments; a longer one would cost the merchant 10× or more. */
+export const MAX_SMS_SEGMENTS = 10;
+
+/** Throws a 400 naming `sms.text` when the rendered text would take more than 10 segments. */
+export function assertSmsFits(text: string): SmsSegmentInfo {
+  const measured = measureSms(text);
+  if (measured.segments > MAX_SMS_SEGMENTS) {
+    const message = `With its values filled in, the SMS takes ${measured.segments} ${measured.encoding} segments; at most ${MAX_SMS_SEGMENTS} are allowed.`;
+    throw new DomainError('invalid_request', message, { errors: [{ field: 'sms.text', message }] });
+  }
+  return measured;
 }
 
 export const DEFAULT_TEMPLATES: Record<'en' | 'nb', string> = {

@@ -341,6 +341,8 @@ export const PROBLEM_CODES = [
   'payment_declined',
   'forbidden',
   'not_found',
+  'method_not_allowed',
+  'payload_too_large',
   'invalid_state',
   'idempotency_conflict',
   'rate_limited',

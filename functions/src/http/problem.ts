@@ -8,6 +8,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   forbidden: 403,
   live_mode_unavailable: 403,
   not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
   invalid_state: 409,
   idempotency_conflict: 409,
   rate_limited: 429,
@@ -22,6 +24,8 @@ const TITLE: Record<DomainErrorCode, string> = {
   forbidden: 'Forbidden',
   live_mode_unavailable: 'Live mode unavailable',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  payload_too_large: 'Payload too large',
   invalid_state: 'Invalid state',
   idempotency_conflict: 'Idempotency conflict',
   rate_limited: 'Too many requests',
@@ -52,6 +56,9 @@ export function toProblem(error: unknown): ProblemResponse {
     if (error.options.retryAfterSeconds !== undefined) {
       headers['Retry-After'] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
     }
+    if (error.options.allowedMethods) headers.Allow = error.options.allowedMethods.join(', ');
+    // RFC 9110 §11.6.1: a 401 names the scheme that would be accepted.
+    if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="smspay"';
     return {
       status,
       headers,

@@ -37,7 +37,7 @@ describe('enforceRateLimit', () => {
     let refused: DomainError | undefined;
     for (let i = 0; i < 25 && !refused; i++) {
       try {
-        enforceRateLimit(request('/pay/guess-token-1/transactions/txn_x/verify'), now);
+        enforceRateLimit(request('/pay/guess-token-1/transactions/txn_x/verify'), { token: 'guess-token-1', id: 'txn_x' }, now);
       } catch (error) {
         refused = error as DomainError;
       }
@@ -46,10 +46,16 @@ describe('enforceRateLimit', () => {
     expect(refused?.options.retryAfterSeconds).toBeGreaterThan(0);
   });
 
+  it('keys a pay token on its decoded form: another spelling shares the bucket', () => {
+    const now = 7_000_000;
+    for (let i = 0; i < 20; i++) enforceRateLimit(request('/pay/tok-2/transactions'), { token: 'tok-2' }, now);
+    expect(() => enforceRateLimit(request('/pay/%74ok-2/transactions'), { token: 'tok-2' }, now)).toThrow(DomainError);
+  });
+
   it('limits each secret key separately', () => {
     const now = 9_000_000;
-    for (let i = 0; i < 100; i++) enforceRateLimit(request('/invoices', 'Bearer sk_test_a'), now);
-    expect(() => enforceRateLimit(request('/invoices', 'Bearer sk_test_a'), now)).toThrow(DomainError);
-    expect(() => enforceRateLimit(request('/invoices', 'Bearer sk_test_b'), now)).not.toThrow();
+    for (let i = 0; i < 100; i++) enforceRateLimit(request('/invoices', 'Bearer sk_test_a'), {}, now);
+    expect(() => enforceRateLimit(request('/invoices', 'Bearer sk_test_a'), {}, now)).toThrow(DomainError);
+    expect(() => enforceRateLimit(request('/invoices', 'Bearer sk_test_b'), {}, now)).not.toThrow();
   });
 });

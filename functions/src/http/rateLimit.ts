@@ -52,18 +52,21 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
 
 /**
  * Throws 429 `rate_limited` (with Retry-After) when the caller is over its limit: per secret key
- * (or dashboard session), and per pay token on the payer's routes. Not per address: payers on
- * a phone network share addresses behind carrier NAT.
+ * (or dashboard session), and per pay token on the payer's routes, keyed on the token as the
+ * router decoded it, so no spelling of it in the URL gets a fresh bucket. Not per address: payers
+ * on a phone network share addresses behind carrier NAT. These buckets protect this instance;
+ * what costs money or texts a person is also counted in Firestore (see domain/limits.ts).
  */
-export function enforceRateLimit(request: ApiRequest, now = Date.now()): void {
-  const pay = /^\/pay\/([^/]+)/.exec(request.path);
-  const check: [string, Limit] | null = pay
-    ? request.method === 'GET'
-      ? [`view:${digest(pay[1]!)}`, PAY_VIEW_LIMIT]
-      : [`act:${digest(pay[1]!)}`, PAY_ACTION_LIMIT]
-    : request.headers.authorization
-      ? [`key:${digest(request.headers.authorization)}`, API_KEY_LIMIT]
-      : null;
+export function enforceRateLimit(request: ApiRequest, params: Record<string, string>, now = Date.now()): void {
+  const token = params.token;
+  const check: [string, Limit] | null =
+    token !== undefined
+      ? request.method === 'GET'
+        ? [`view:${digest(token)}`, PAY_VIEW_LIMIT]
+        : [`act:${digest(token)}`, PAY_ACTION_LIMIT]
+      : request.headers.authorization
+        ? [`key:${digest(request.headers.authorization)}`, API_KEY_LIMIT]
+        : null;
   if (!check) return;
   const wait = limiter.take(check[0], check[1], now);
   if (wait > 0) throw new DomainError('rate_limited', 'Too many requests; slow down and retry after the indicated time.', { retryAfterSeconds: wait });

@@ -42,7 +42,9 @@ export function invoiceRoutes(router: Router<Services>): void {
       const merchant = await merchantOf(services, request, 'invoices.import');
       assertLiveProviders(merchant.mode, services.sandbox);
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (request.rawBody.length > IMPORT_MAX_BYTES) throw new DomainError('invalid_request', 'An import body may be at most 20 MB.');
+      if (request.rawBody.length > IMPORT_MAX_BYTES) {
+        throw new DomainError('payload_too_large', 'An import body may be at most 20 MB.', { errors: [{ field: '(body)', message: 'At most 20 MB.' }] });
+      }
       const rows =
         type === 'text/csv'
           ? invoiceRowsFromCsv(request.rawBody.toString('utf8'))
