@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, validInvoice } from '../support/api';
@@ -12,7 +14,7 @@ let page: Page;
 let merchant: TestMerchant;
 
 /** Shared by the steps below, which run in order (one dashboard session). */
-const state: { id?: string; payUrl?: string; reference?: string; apiInvoiceId?: string } = {};
+const state: { id?: string; payUrl?: string; reference?: string; apiInvoiceId?: string; exported?: string } = {};
 
 const nav = () => page.getByRole('navigation', { name: 'Dashboard' });
 
@@ -29,7 +31,8 @@ afterAll(async () => {
 async function exportCsv(): Promise<string[][]> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^invoices-\d{4}-\d{2}-\d{2}\.csv$/);
-  const text = (await readFile((await download.path())!, 'utf8')).replace(/^\ufeff/, '');
+  state.exported = (await download.path())!;
+  const text = (await readFile(state.exported, 'utf8')).replace(/^\ufeff/, '');
   // Minimal RFC 4180 reader (quoted cells may hold commas and doubled quotes).
   return text
     .split('\r\n')
@@ -151,20 +154,24 @@ describe('merchant dashboard in Chromium', () => {
 
     const all = await exportCsv();
     const header = all[0]!;
-    expect(header).toEqual(['id', 'reference', 'status', 'amount', 'currency', 'amount_refunded', 'description', 'payer_phone', 'payer_name', 'sms_status', 'created_at', 'opened_at', 'paid_at', 'expires_at']);
+    // The API's dotted headers (spec), with the read-only id and status first.
+    expect(header.slice(0, 6)).toEqual(['id', 'status', 'amount', 'currency', 'description', 'payer.phone']);
+    for (const column of ['payer.name', 'payer.locale', 'reference', 'expiresAt', 'sendAt', 'sms.text', 'returnUrl', 'cancelUrl', 'callbackUrl', 'createdAt', 'paidAt']) {
+      expect(header).toContain(column);
+    }
     const col = (name: string) => header.indexOf(name);
     expect(all).toHaveLength(3);
     const paidRow = all.find((r) => r[col('id')] === state.id)!;
-    expect(paidRow[col('amount')]).toBe('129.50');
+    expect(paidRow[col('amount')]).toBe('12950');
     expect(paidRow[col('currency')]).toBe('NOK');
     expect(paidRow[col('description')]).toBe('Cinnamon buns');
     expect(['paid', 'refunded']).toContain(paidRow[col('status')]);
-    expect(paidRow[col('created_at')]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(paidRow[col('paid_at')]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(paidRow[col('createdAt')]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(paidRow[col('paidAt')]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     const apiRow = all.find((r) => r[col('id')] === state.apiInvoiceId)!;
-    expect(apiRow[col('amount')]).toBe('50.00');
+    expect(apiRow[col('amount')]).toBe('5000');
     expect(apiRow[col('description')]).toBe('Coffee, "large"');
-    expect(apiRow[col('payer_phone')]).toBe('+4791234567');
+    expect(apiRow[col('payer.phone')]).toBe('+4791234567');
 
     // Filtered by exact reference: only that invoice.
     await page.getByLabel('Search by').selectOption('reference');
@@ -174,5 +181,30 @@ describe('merchant dashboard in Chromium', () => {
     const filtered = await exportCsv();
     expect(filtered).toHaveLength(2);
     expect(filtered[1]![col('id')]).toBe(state.id);
+  });
+
+  it('imports the exported file again: per-row errors for references already used, new invoices once they are not', async () => {
+    // The last export (filtered to one invoice) names a reference this merchant already uses.
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.getByLabel('CSV file').setInputFiles(state.exported!);
+    await page.getByText(/^1 row in /).waitFor();
+    expect(await page.locator('.import-preview tbody tr').count()).toBe(1);
+    expect(await page.locator('.import-preview tbody tr').textContent()).toContain('Cinnamon buns');
+    await page.getByRole('button', { name: 'Import 1 invoice' }).click();
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toContain('0 created, 1 refused.');
+    const refused = page.locator('[data-row="1"][data-outcome="refused"]');
+    expect(await refused.textContent()).toContain(`The reference "${state.reference}" is already used`);
+
+    // The same file with a new reference creates the same invoice again.
+    const text = await readFile(state.exported!, 'utf8');
+    const copy = join(tmpdir(), `reimport-${Date.now()}.csv`);
+    await writeFile(copy, text.replace(`,${state.reference},`, `,${state.reference}-again,`));
+    await page.getByRole('button', { name: 'Import another file' }).click();
+    await page.getByLabel('CSV file').setInputFiles(copy);
+    await page.getByRole('button', { name: 'Import 1 invoice' }).click();
+    await expect.poll(() => page.getByTestId('import-summary').textContent()).toContain('1 created, 0 refused.');
+    const id = (await page.locator('[data-row="1"][data-outcome="created"] a').textContent())!.trim();
+    const again = (await admin().db.collection('invoices').doc(id).get()).data()!;
+    expect(again).toMatchObject({ amount: 12950, currency: 'NOK', description: 'Cinnamon buns', reference: `${state.reference}-again`, payer: { phone: '+4791234567' } });
   });
 });

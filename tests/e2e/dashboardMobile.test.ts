@@ -55,6 +55,7 @@ const pages = () => [
   { name: 'invoice-paid', path: `/merchant/invoices/${ids.paid}`, ready: '[data-event-type="invoice.paid"]' },
   { name: 'invoice-open', path: `/merchant/invoices/${ids.open}`, ready: '[data-event-type="invoice.created"]' },
   { name: 'new-invoice', path: '/merchant/invoices/new', ready: '#inv-description' },
+  { name: 'import', path: '/merchant/invoices/import', ready: 'input[type="file"]' },
   { name: 'overview', path: '/merchant/overview', ready: '.chart, .empty' },
   { name: 'outbox', path: '/merchant/outbox', ready: '.message-list, .empty' },
   { name: 'settings', path: '/merchant/settings', ready: 'form' },

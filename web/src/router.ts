@@ -23,6 +23,7 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'merchant-invoices', component: () => import('./merchant/views/InvoicesView.vue') },
       { path: 'invoices/new', name: 'merchant-new-invoice', component: () => import('./merchant/views/NewInvoiceView.vue') },
+      { path: 'invoices/import', name: 'merchant-import', component: () => import('./merchant/views/ImportView.vue') },
       { path: 'overview', name: 'merchant-overview', component: () => import('./merchant/views/OverviewView.vue') },
       { path: 'outbox', name: 'merchant-outbox', component: () => import('./merchant/views/OutboxView.vue') },
       { path: 'settings', name: 'merchant-settings', component: () => import('./merchant/views/SettingsView.vue'), meta: { ownerOnly: true } },

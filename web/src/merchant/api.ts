@@ -6,13 +6,14 @@ export { ApiError };
 /**
  * Same-origin call to `/api/v1` as the signed-in dashboard user (`Authorization: Bearer <ID
  * token>`). Resolves with the JSON body on 2xx; throws `ApiError` carrying the problem+json.
- * POSTs get a fresh `Idempotency-Key` unless one is given (so a retry can reuse it).
+ * POSTs get a fresh `Idempotency-Key` unless one is given (so a retry can reuse it). `rawBody`
+ * sends text as is (a CSV import) instead of JSON.
  */
 export async function merchantApi<T>(
   path: string,
-  init: { method?: string; body?: unknown; idempotencyKey?: string | null } = {},
+  init: { method?: string; body?: unknown; idempotencyKey?: string | null; rawBody?: { text: string; contentType: string } } = {},
 ): Promise<T> {
-  const method = init.method ?? (init.body === undefined ? 'GET' : 'POST');
+  const method = init.method ?? (init.body === undefined && init.rawBody === undefined ? 'GET' : 'POST');
   const user = firebase().auth.currentUser;
   if (!user) throw new ApiError(401, { code: 'unauthorized', detail: 'Sign in again.' });
   const headers: Record<string, string> = {
@@ -20,13 +21,14 @@ export async function merchantApi<T>(
     Authorization: `Bearer ${await user.getIdToken()}`,
   };
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (init.rawBody !== undefined) headers['Content-Type'] = init.rawBody.contentType;
   if (method === 'POST' && init.idempotencyKey !== null) headers['Idempotency-Key'] = init.idempotencyKey ?? newIdempotencyKey();
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+      body: init.rawBody !== undefined ? init.rawBody.text : init.body !== undefined ? JSON.stringify(init.body) : undefined,
       credentials: 'same-origin',
       cache: 'no-store',
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyForm, formFieldOf, toMinorUnits, toRequestBody, validateInvoiceForm, type InvoiceFormValues } from './invoiceForm';
-import { invoicesCsv, csvCell, majorAmount } from './csv';
+import { invoicesCsv, csvCell, majorAmount, previewCsv } from './csv';
+import { invoiceRowsFromCsv } from '../../../functions/src/domain/csv';
 import type { InvoiceDoc } from './types';
 
 const m = (key: string) => key;
@@ -88,28 +89,60 @@ describe('validateInvoiceForm', () => {
 
 describe('CSV export', () => {
   const stamp = (iso: string) => ({ toDate: () => new Date(iso) });
-  it('writes major units with the currency and ISO dates, quoting where needed', () => {
-    const invoice = {
-      id: 'inv_1',
-      merchantId: 'm',
-      status: 'paid',
-      amount: 12950,
-      currency: 'NOK',
-      amountRefunded: 0,
-      description: 'Pizza, "large"',
-      reference: '=cmd',
-      payer: { phone: '+4791234567' },
-      paymentMethods: ['card'],
-      sms: { status: 'delivered' },
-      payUrl: 'x',
-      createdAt: stamp('2026-05-01T10:00:00.000Z'),
-      paidAt: stamp('2026-05-01T10:05:00.000Z'),
-    } as unknown as InvoiceDoc;
+  const invoice = {
+    id: 'inv_1',
+    merchantId: 'm',
+    status: 'paid',
+    amount: 12950,
+    currency: 'NOK',
+    amountRefunded: 0,
+    description: 'Pizza, "large"',
+    reference: '=cmd',
+    payer: { phone: '+4791234567', name: 'Kari Nordmann', locale: 'nb' },
+    paymentMethods: ['card', 'phone'],
+    sms: { status: 'delivered', text: 'Shop: NOK 129.50 https://pay.example/pay/tok', sender: 'Shop' },
+    payUrl: 'x',
+    returnUrl: 'https://shop.example/done',
+    cancelUrl: null,
+    callbackUrl: null,
+    metadata: { order: '42', table: '7' },
+    createdAt: stamp('2026-05-01T10:00:00.000Z'),
+    expiresAt: stamp('2026-05-08T10:00:00.000Z'),
+    paidAt: stamp('2026-05-01T10:05:00.000Z'),
+  } as unknown as InvoiceDoc;
+
+  it('writes the API’s dotted headers, minor units and ISO dates, quoting where needed', () => {
     const [header, row, end] = invoicesCsv([invoice]).split('\r\n');
-    expect(header).toBe('id,reference,status,amount,currency,amount_refunded,description,payer_phone,payer_name,sms_status,created_at,opened_at,paid_at,expires_at');
-    expect(row).toBe(`inv_1,'=cmd,paid,129.50,NOK,0.00,"Pizza, ""large""",+4791234567,,delivered,2026-05-01T10:00:00.000Z,,2026-05-01T10:05:00.000Z,`);
+    expect(header).toBe(
+      'id,status,amount,currency,description,payer.phone,payer.name,payer.locale,paymentMethods,reference,expiresAt,sendAt,sms.text,sms.sender,returnUrl,cancelUrl,callbackUrl,metadata.order,metadata.table,amountRefunded,sms.status,createdAt,openedAt,paidAt',
+    );
+    expect(row).toBe(
+      `inv_1,paid,12950,NOK,"Pizza, ""large""",+4791234567,Kari Nordmann,nb,card phone,'=cmd,2026-05-08T10:00:00.000Z,,,Shop,https://shop.example/done,,,42,7,0,delivered,2026-05-01T10:00:00.000Z,,2026-05-01T10:05:00.000Z`,
+    );
     expect(end).toBe('');
     expect(majorAmount(1500, 'JPY')).toBe('1500');
     expect(csvCell('a\nb')).toBe('"a\nb"');
+  });
+
+  it('an export reads back, through the server’s own CSV import, as the invoice it came from', () => {
+    const [input] = invoiceRowsFromCsv(invoicesCsv([{ ...invoice, reference: 'order-42' }]));
+    expect(input).toEqual({
+      amount: 12950,
+      currency: 'NOK',
+      description: 'Pizza, "large"',
+      payer: { phone: '+4791234567', name: 'Kari Nordmann', locale: 'nb' },
+      paymentMethods: ['card', 'phone'],
+      reference: 'order-42',
+      expiresAt: '2026-05-08T10:00:00.000Z',
+      sms: { sender: 'Shop' },
+      returnUrl: 'https://shop.example/done',
+      metadata: { order: '42', table: '7' },
+    });
+  });
+
+  it('the preview reads rows by header and names columns the import would refuse', () => {
+    const preview = previewCsv('\ufeffamount,payer_phone,metadata.x\r\n100,+4791234567,"a, b"\r\n\r\n');
+    expect(preview.rows).toEqual([{ amount: '100', payer_phone: '+4791234567', 'metadata.x': 'a, b' }]);
+    expect(preview.unknownColumns).toEqual([{ column: 'payer_phone', hint: 'Use "payer.phone".' }]);
   });
 });

@@ -27,7 +27,13 @@ export interface InvoiceDoc {
     deliveredAt?: Timestamp | null;
     /** Why the SMS failed: `opted_out`, a provider's error code, or `invoice_<status>`. */
     failureCode?: string | null;
+    text?: string | null;
+    sender?: string | null;
   };
+  returnUrl?: string | null;
+  cancelUrl?: string | null;
+  callbackUrl?: string | null;
+  metadata?: Record<string, string> | null;
   payUrl: string;
   createdAt: Timestamp | null;
   openedAt?: Timestamp | null;
