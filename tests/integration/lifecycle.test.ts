@@ -1,7 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, waitForSnapshot, type TestMerchant } from '../support/admin';
+import { createHash } from 'node:crypto';
+import { Timestamp } from 'firebase-admin/firestore';
 import { expireInvoice, sendReminder } from '../../functions/src/domain/lifecycle';
+import { importInvoices } from '../../functions/src/domain/importInvoices';
+import type { MerchantDoc } from '../../functions/src/domain/types';
+import { BASE_URL } from '../support/env';
 
 let merchant: TestMerchant;
 beforeAll(async () => {
@@ -100,5 +105,53 @@ describe('POST /invoices/import', () => {
     const tooMany = await api('POST', '/invoices/import', { key: m.apiKey, body: { invoices: Array.from({ length: 10_001 }, () => ({})) } });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors[0].field).toBe('invoices');
+  });
+
+  it('after a crash mid-import, a retry with the same key writes only the missing rows and texts nobody twice', async () => {
+    const m = await createMerchant();
+    const { db } = admin();
+    const rows = Array.from({ length: 200 }, (_, i) => validInvoice({ reference: `crash-${i}`, payer: { phone: `+47912${String(i).padStart(5, '0')}` } }));
+    const body = JSON.stringify({ invoices: rows });
+    const key = 'import-crash-1';
+    // The state a crash after the first 120 rows leaves: the key claimed (long enough ago that the
+    // claim is stale) and those rows written, each with its invoice, token, reference, SMS and timeline.
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    const keyRef = db.collection('idempotencyKeys').doc(`${m.merchantId}_${sha(key)}`);
+    const claimedAt = Timestamp.fromMillis(Date.now() - 11 * 60_000);
+    await keyRef.set({ merchantId: m.merchantId, fingerprint: sha(`POST /invoices/import\n${body}`), state: 'processing', seed: 'key_crashed', createdAt: claimedAt, expiresAt: Timestamp.fromMillis(Date.now() + 3600_000) });
+    const merchantDoc = (await db.collection('merchants').doc(m.merchantId).get()).data() as MerchantDoc;
+    const partial = await importInvoices(db, merchantDoc, rows.slice(0, 120), BASE_URL, () => null, { seed: `${keyRef.id}:key_crashed`, resumed: false });
+    expect(partial.created).toBe(120);
+
+    const retry = await api('POST', '/invoices/import', { key: m.apiKey, rawBody: body, contentType: 'application/json', headers: { 'Idempotency-Key': key } });
+    expect(retry.status, JSON.stringify(retry.body).slice(0, 300)).toBe(200);
+    expect(retry.body).toMatchObject({ created: 200, failed: 0 });
+    const ids = (retry.body.data as { id: string }[]).map((r) => r.id);
+    expect(ids.slice(0, 120)).toEqual(partial.data.map((r) => r.id));
+    expect(new Set(ids).size).toBe(200);
+    const count = async (collection: string) => (await db.collection(collection).where('merchantId', '==', m.merchantId).count().get()).data().count;
+    expect(await count('invoices')).toBe(200);
+    expect(await count('smsMessages')).toBe(200);
+    const replay = await api('POST', '/invoices/import', { key: m.apiKey, rawBody: body, contentType: 'application/json', headers: { 'Idempotency-Key': key } });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(retry.body);
+  });
+
+  it('answers and replays an import whose result is larger than one Firestore document', async () => {
+    const m = await createMerchant();
+    const bad = { amount: -1, currency: 'nok', description: 'x'.repeat(120), payer: { phone: '12345' } };
+    const invoices = Array.from({ length: 10_000 }, (_, i) => (i % 2000 === 0 ? validInvoice({ description: 'x'.repeat(120) }) : bad));
+    const key = 'import-big-1';
+    const first = await api('POST', '/invoices/import', { key: m.apiKey, body: { invoices }, headers: { 'Idempotency-Key': key } });
+    expect(first.status, JSON.stringify(first.body).slice(0, 300)).toBe(200);
+    expect(first.body).toMatchObject({ created: 5, failed: 9_995 });
+    expect(JSON.stringify(first.body).length).toBeGreaterThan(1_048_576);
+    const replay = await api('POST', '/invoices/import', { key: m.apiKey, body: { invoices }, headers: { 'Idempotency-Key': key } });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    const { db } = admin();
+    expect((await db.collection('invoices').where('merchantId', '==', m.merchantId).count().get()).data().count).toBe(5);
+    expect((await db.collection('smsMessages').where('merchantId', '==', m.merchantId).count().get()).data().count).toBe(5);
   });
 });

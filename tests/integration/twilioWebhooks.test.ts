@@ -78,6 +78,8 @@ describe('POST /webhooks/twilio/status', () => {
     await postTwilio('/webhooks/twilio/status', { MessageSid: sid, MessageStatus: 'undelivered', ErrorCode: '30005', AccountSid: 'AC123' });
     const invoice = await admin().db.collection('invoices').doc(id).get();
     expect(invoice.get('sms')).toMatchObject({ status: 'undelivered', failureCode: '30005' });
+    // The provider failed it permanently and the link was never opened.
+    expect(invoice.get('status')).toBe('undelivered');
     expect(await timeline(id)).toEqual(['invoice.created', 'invoice.sms.sent', 'invoice.sms.failed']);
   });
 });
@@ -99,9 +101,35 @@ describe('POST /webhooks/twilio/inbound', () => {
     const phonePay = await api('POST', `/pay/${next.body.payUrl.split('/pay/')[1]}/transactions`, { body: { method: 'phone' } });
     expect(phonePay.status).toBe(409);
 
+    expect(blocked.get('status')).toBe('undelivered');
+
     expect(await postTwilio('/webhooks/twilio/inbound', { From: phone, Body: 'START', AccountSid: 'AC123' })).toBe(200);
     expect((await admin().db.collection('optOuts').doc(phone).get()).exists).toBe(false);
     const after = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone } }) });
     await waitForSnapshot(admin().db.collection('invoices').doc(after.body.id), (s) => s.get('sms.status') === 'delivered');
+  });
+
+  it('moves an invoice whose SMS can never go out after STOP to undelivered, with its callback and the reason, and its link still works', async () => {
+    const phone = '+4791231122';
+    expect(await postTwilio('/webhooks/twilio/inbound', { From: phone, Body: 'STOP', AccountSid: 'AC123' })).toBe(200);
+    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone } }) });
+    const ref = admin().db.collection('invoices').doc(created.body.id);
+    const lost = await waitForSnapshot(ref, (s) => s.get('status') !== 'sending');
+    expect(lost.get('status')).toBe('undelivered');
+    expect(lost.get('sms')).toMatchObject({ status: 'opted_out', failureCode: 'opted_out' });
+    const events = (await api('GET', `/invoices/${created.body.id}/events`, { key: merchant.apiKey })).body.data as { type: string; status: string; data: Record<string, unknown>; callbackEventId: string | null }[];
+    const failed = events.find((e) => e.type === 'invoice.sms.failed')!;
+    expect(failed).toMatchObject({ status: 'undelivered', data: { reason: 'opted_out', failureCode: 'opted_out' } });
+    const callback = await admin().db.collection('callbackEvents').doc(failed.callbackEventId!).get();
+    expect(callback.get('type')).toBe('invoice.sms.failed');
+    expect(JSON.parse(callback.get('payload') as string).data.invoice.status).toBe('undelivered');
+    const listed = await api('GET', '/invoices?status=undelivered', { key: merchant.apiKey });
+    expect(listed.body.data.map((i: { id: string }) => i.id)).toContain(created.body.id);
+
+    // The merchant shares the link another way: the payer opens it.
+    const view = await api('GET', `/pay/${created.body.payUrl.split('/pay/')[1]}`);
+    expect(view.status).toBe(200);
+    expect((await ref.get()).get('status')).toBe('opened');
+    await postTwilio('/webhooks/twilio/inbound', { From: phone, Body: 'START', AccountSid: 'AC123' });
   });
 });

@@ -1,6 +1,7 @@
-import { Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
+import { Timestamp, type DocumentReference, type Firestore, type Transaction } from 'firebase-admin/firestore';
+import { logger } from 'firebase-functions';
 import { DomainError } from './errors';
-import { sha256Hex } from './ids';
+import { newId, sha256Hex } from './ids';
 
 export interface ApiResult {
   status: number;
@@ -65,16 +66,31 @@ export async function runIdempotent(
 const IN_PROGRESS_MS = 10 * 60_000;
 
 /**
+ * A kept response may be larger than one Firestore document (an import's 10,000 row results):
+ * its UTF-8 bytes are stored in chunks under the key's record, well below the 1 MiB document limit.
+ */
+const BODY_CHUNK_BYTES = 900_000;
+
+/** Who runs the work of a `runOnce` key: `seed` is the same for every run of one request, so work can derive ids from it. */
+export interface OnceRun {
+  seed: string;
+  /** True when an earlier run of this request died before finishing (its claim went stale). */
+  resumed: boolean;
+}
+
+/**
  * `Idempotency-Key` for work that is more than one Firestore transaction (an import, a provider
  * call): the key is claimed first, a concurrent request with it is told to wait (409), and the
  * finished response is kept for replay. A request that fails frees the key for a corrected retry.
+ * A run that died (its claim older than 10 minutes) is taken over with the same `seed`, so work
+ * whose every write is keyed on the seed finishes what is missing instead of doing it again.
  */
 export async function runOnce(
   db: Firestore,
   scope: { merchantId: string; key: string | undefined; method: string; path: string; body: string },
-  work: () => Promise<ApiResult>,
+  work: (run: OnceRun | null) => Promise<ApiResult>,
 ): Promise<ApiResult> {
-  if (scope.key === undefined) return work();
+  if (scope.key === undefined) return work(null);
   if (scope.key.length === 0 || scope.key.length > 255) {
     throw new DomainError('invalid_request', 'Idempotency-Key must be 1 to 255 characters.', {
       errors: [{ field: 'Idempotency-Key', message: 'Must be 1 to 255 characters.' }],
@@ -82,32 +98,64 @@ export async function runOnce(
   }
   const ref = db.collection('idempotencyKeys').doc(`${scope.merchantId}_${sha256Hex(scope.key)}`);
   const fingerprint = sha256Hex(`${scope.method} ${scope.path}\n${scope.body}`);
-  const replay = await db.runTransaction(async (tx) => {
+  const claim = await db.runTransaction(async (tx) => {
     const snap = await tx.get(ref);
     const now = Timestamp.now();
     const live = snap.exists && (snap.get('expiresAt') as Timestamp).toMillis() > now.toMillis();
+    let resumed: string | null = null;
     if (live) {
       if (snap.get('fingerprint') !== fingerprint) {
         throw new DomainError('idempotency_conflict', 'This Idempotency-Key was already used with another request. Use a new key for a new request.');
       }
       if (snap.get('state') !== 'processing') {
-        return { status: snap.get('status') as number, body: JSON.parse(snap.get('body') as string) as unknown, headers: { 'Idempotent-Replayed': 'true' } };
+        const chunks = snap.get('bodyChunks') as number | undefined;
+        const body = chunks ? await readChunkedBody(tx, ref, chunks) : (snap.get('body') as string);
+        return { replay: { status: snap.get('status') as number, body: JSON.parse(body) as unknown, headers: { 'Idempotent-Replayed': 'true' } } };
       }
       if (now.toMillis() - (snap.get('createdAt') as Timestamp).toMillis() < IN_PROGRESS_MS) {
         throw new DomainError('idempotency_conflict', 'A request with this Idempotency-Key is still being processed; retry in a moment.');
       }
+      resumed = (snap.get('seed') as string | undefined) ?? null;
     }
-    tx.set(ref, { merchantId: scope.merchantId, fingerprint, state: 'processing', createdAt: now, expiresAt: Timestamp.fromMillis(now.toMillis() + KEEP_MS) });
-    return null;
+    const seed = resumed ?? newId('key');
+    tx.set(ref, { merchantId: scope.merchantId, fingerprint, state: 'processing', seed, createdAt: now, expiresAt: Timestamp.fromMillis(now.toMillis() + KEEP_MS) });
+    return { run: { seed: `${ref.id}:${seed}`, resumed: resumed !== null } };
   });
-  if (replay) return replay;
+  if (claim.replay) return claim.replay;
   let result: ApiResult;
   try {
-    result = await work();
+    result = await work(claim.run!);
   } catch (error) {
-    await ref.delete();
+    // A resumed run keeps its seed: what the dead run wrote must be found again, not written twice.
+    if (!claim.run!.resumed) await ref.delete();
     throw error;
   }
-  await ref.update({ state: 'completed', status: result.status, body: JSON.stringify(result.body) });
+  try {
+    await keepResponse(db, ref, result);
+  } catch (error) {
+    // The work is done: answer it. The claim stays, and a retry after it goes stale finishes nothing twice.
+    logger.error('could not keep an idempotent response', { key: ref.id, error: (error as Error).message });
+  }
   return result;
+}
+
+async function keepResponse(db: Firestore, ref: DocumentReference, result: ApiResult): Promise<void> {
+  const body = Buffer.from(JSON.stringify(result.body), 'utf8');
+  if (body.length <= BODY_CHUNK_BYTES) {
+    await ref.update({ state: 'completed', status: result.status, body: body.toString('utf8') });
+    return;
+  }
+  const expiresAt = Timestamp.fromMillis(Date.now() + KEEP_MS);
+  const count = Math.ceil(body.length / BODY_CHUNK_BYTES);
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      ref.collection('bodyChunks').doc(String(i).padStart(4, '0')).set({ bytes: body.subarray(i * BODY_CHUNK_BYTES, (i + 1) * BODY_CHUNK_BYTES), expiresAt }),
+    ),
+  );
+  await ref.update({ state: 'completed', status: result.status, bodyChunks: count });
+}
+
+async function readChunkedBody(tx: Transaction, ref: DocumentReference, count: number): Promise<string> {
+  const snaps = await tx.getAll(...Array.from({ length: count }, (_, i) => ref.collection('bodyChunks').doc(String(i).padStart(4, '0'))));
+  return Buffer.concat(snaps.map((s) => s.get('bytes') as Buffer)).toString('utf8');
 }

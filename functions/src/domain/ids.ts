@@ -17,3 +17,14 @@ export function newPayToken(): string {
 export function sha256Hex(input: string | Buffer): string {
   return createHash('sha256').update(input).digest('hex');
 }
+
+/** `prefix_` + 22 base62 characters derived from `seed`: the same seed always names the same object. */
+export function derivedId(prefix: 'inv', seed: string): string {
+  let n = BigInt(`0x${sha256Hex(seed)}`);
+  let out = '';
+  for (let i = 0; i < 22; i++) {
+    out += ALPHABET[Number(n % 62n)];
+    n /= 62n;
+  }
+  return `${prefix}_${out}`;
+}

@@ -64,9 +64,9 @@ export function buildInvoice(
   publicBaseUrl: string,
   now = Timestamp.now(),
   origin: InvoiceOrigin = { payLinkSms: true },
+  id = newId('inv'),
 ): BuiltInvoice {
   const paymentMethods = checkMethods(input, merchant);
-  const id = newId('inv');
   const payToken = newPayToken();
   const payUrl = `${publicBaseUrl}/pay/${payToken}`;
   const locale = input.payer.locale ?? merchant.settings.locale;

@@ -5,7 +5,7 @@ import { assertLiveProviders } from './liveMode';
 import { maskPhone } from './invoices';
 import type { PaymentMethod } from './schemas';
 import { transactionToApi } from './serialize';
-import { isOpenTransaction, isPayable, liveCheckoutSession } from './status';
+import { UNOPENED, isOpenTransaction, isPayable, liveCheckoutSession } from './status';
 import { changeInvoice, invoiceRef } from './timeline';
 import type { InvoiceDoc, MerchantDoc, TransactionDoc } from './types';
 import { randomUUID } from 'node:crypto';
@@ -78,7 +78,7 @@ export async function viewPayment(db: Firestore, token: string, loadMerchant: (i
     const txnSnap = invoice.transaction ? await tx.get(transactionRef(db, invoice.transaction.id)) : null;
     const now = Timestamp.now();
     invoice = expireIfDue(db, tx, invoice, now);
-    if (['scheduled', 'sending', 'sent'].includes(invoice.status)) {
+    if (UNOPENED.includes(invoice.status)) {
       invoice =
         changeInvoice(db, tx, invoice, { to: 'opened', patch: { openedAt: now }, timeline: { type: 'invoice.opened' }, callback: 'invoice.opened' }, now) ??
         invoice;

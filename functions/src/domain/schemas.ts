@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { isKnownCurrency } from './money';
 import { DomainError, type FieldError } from './errors';
+import { INVOICE_STATUSES } from './status';
 
 export const PAYMENT_METHODS = ['card', 'phone'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -132,7 +133,7 @@ export const sandboxPaySchema = z.strictObject({
 export const listInvoicesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   startingAfter: z.string().regex(/^inv_[A-Za-z0-9]{22}$/, 'Must be an invoice id.').optional(),
-  status: z.enum(['scheduled', 'sending', 'sent', 'opened', 'processing', 'paid', 'partially_refunded', 'refunded', 'expired', 'cancelled']).optional(),
+  status: z.enum(INVOICE_STATUSES).optional(),
   reference: z.string().max(64).optional(),
   phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'Must be in E.164 form.').optional(),
   createdFrom: futureDateless(),

@@ -145,14 +145,21 @@ export function applySmsStatus(
     failureCode: report.failureCode ?? invoice.sms.failureCode,
   };
   const advance = report.status === 'sent' || report.status === 'delivered';
+  // The payer can never get this SMS: the provider failed it, or the number opted out before it went out.
+  const lost = report.status === 'failed' || report.status === 'undelivered' || (report.status === 'opted_out' && from !== 'sent' && from !== 'delivered');
+  const unopened = invoice.status === 'sending' || invoice.status === 'scheduled' || invoice.status === 'undelivered';
+  const to = advance && unopened ? 'sent' : lost && (unopened || invoice.status === 'sent') ? 'undelivered' : undefined;
   const movedInvoice = changeInvoice(
     db,
     tx,
     invoice,
     {
-      to: advance && (invoice.status === 'sending' || invoice.status === 'scheduled') ? 'sent' : undefined,
+      to,
       patch: { sms },
-      timeline: { type: steps.timeline, data: { messageId: message.id, ...(report.failureCode ? { failureCode: report.failureCode } : {}) } },
+      timeline: {
+        type: steps.timeline,
+        data: { messageId: message.id, ...(lost ? { reason: report.status } : {}), ...(report.failureCode ? { failureCode: report.failureCode } : {}) },
+      },
       callback: steps.callback,
     },
     now,

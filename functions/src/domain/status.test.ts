@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INVOICE_STATUSES, canMoveInvoice, canMoveSms, canMoveTransaction } from './status';
+import { INVOICE_STATUSES, canMoveInvoice, canMoveSms, canMoveTransaction, isPayable } from './status';
 
 describe('invoice status machine', () => {
   it('moves forward along the happy path', () => {
@@ -18,6 +18,17 @@ describe('invoice status machine', () => {
     expect(canMoveInvoice('processing', 'opened')).toBe(true);
     expect(canMoveInvoice('paid', 'cancelled')).toBe(false);
     expect(canMoveInvoice('opened', 'sent')).toBe(false);
+  });
+
+  it('moves an unopened invoice whose SMS cannot go out to undelivered, and on from there when the link is used', () => {
+    for (const from of ['scheduled', 'sending', 'sent'] as const) expect(canMoveInvoice(from, 'undelivered')).toBe(true);
+    for (const from of ['opened', 'processing', 'paid', 'partially_refunded', 'refunded', 'expired', 'cancelled'] as const) {
+      expect(canMoveInvoice(from, 'undelivered')).toBe(false);
+    }
+    // The link still works if the merchant shares it another way; a resend after START goes out.
+    for (const to of ['opened', 'processing', 'paid', 'expired', 'cancelled', 'sent'] as const) expect(canMoveInvoice('undelivered', to)).toBe(true);
+    for (const to of ['scheduled', 'sending', 'partially_refunded', 'refunded'] as const) expect(canMoveInvoice('undelivered', to)).toBe(false);
+    expect(isPayable('undelivered')).toBe(true);
   });
 
   it('keeps SMS status forward only', () => {

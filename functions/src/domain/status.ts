@@ -9,6 +9,7 @@ export const INVOICE_STATUSES = [
   'refunded',
   'expired',
   'cancelled',
+  'undelivered',
 ] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
@@ -26,17 +27,23 @@ export const TRANSACTION_STATUSES = [
 ] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
-const PRE_PAYMENT: InvoiceStatus[] = ['scheduled', 'sending', 'sent', 'opened', 'processing'];
+const PRE_PAYMENT: InvoiceStatus[] = ['scheduled', 'sending', 'sent', 'undelivered', 'opened', 'processing'];
+
+/** Statuses in which the payer has not opened the link yet: the first view moves them to `opened`. */
+export const UNOPENED: readonly InvoiceStatus[] = ['scheduled', 'sending', 'sent', 'undelivered'];
 
 /**
  * Allowed invoice moves. Forward only, with two deliberate exceptions from the spec: a failed
  * payment attempt returns `processing` to `opened`, and money the provider confirms as taken
  * marks the invoice paid even if it was cancelled or expired meanwhile (the merchant must see it to refund).
+ * `undelivered` (the SMS can never reach the payer) is not an end: the link still works when the
+ * merchant shares it another way, and a resend that goes out after START makes it `sent`.
  */
 const INVOICE_MOVES: Record<InvoiceStatus, readonly InvoiceStatus[]> = {
-  scheduled: ['sending', 'sent', 'opened', 'processing', 'paid', 'expired', 'cancelled'],
-  sending: ['sent', 'opened', 'processing', 'paid', 'expired', 'cancelled'],
-  sent: ['opened', 'processing', 'paid', 'expired', 'cancelled'],
+  scheduled: ['sending', 'sent', 'undelivered', 'opened', 'processing', 'paid', 'expired', 'cancelled'],
+  sending: ['sent', 'undelivered', 'opened', 'processing', 'paid', 'expired', 'cancelled'],
+  sent: ['undelivered', 'opened', 'processing', 'paid', 'expired', 'cancelled'],
+  undelivered: ['sent', 'opened', 'processing', 'paid', 'expired', 'cancelled'],
   opened: ['processing', 'paid', 'expired', 'cancelled'],
   processing: ['opened', 'paid', 'expired', 'cancelled'],
   paid: ['partially_refunded', 'refunded'],

@@ -49,9 +49,9 @@ export function invoiceRoutes(router: Router<Services>): void {
         type === 'text/csv'
           ? invoiceRowsFromCsv(request.rawBody.toString('utf8'))
           : parseOrThrow(importEnvelopeSchema, jsonBody(request, IMPORT_MAX_BYTES)).invoices;
-      return runOnce(services.db, idempotencyScope(merchant, request), async () => ({
+      return runOnce(services.db, idempotencyScope(merchant, request), async (run) => ({
         status: 200,
-        body: await importInvoices(services.db, merchant, rows, services.publicBaseUrl, (url) => callbackUrlProblem(url, { allowLoopback: services.emulator })),
+        body: await importInvoices(services.db, merchant, rows, services.publicBaseUrl, (url) => callbackUrlProblem(url, { allowLoopback: services.emulator }), run),
       }));
     })
 
