@@ -12,3 +12,4 @@ export { reconcile } from './handlers/reconcile';
 export { onInvoiceCreated } from './handlers/onInvoiceCreated';
 export { expireInvoice } from './handlers/expireInvoice';
 export { sendReminder } from './handlers/sendReminder';
+export { sweep } from './handlers/sweep';

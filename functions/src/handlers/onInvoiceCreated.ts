@@ -3,7 +3,7 @@ import { REGION } from '../region';
 import { getServices } from '../services';
 
 /** Schedules an invoice's expiry and reminders, once per invoice (task ids are derived from it). */
-export const onInvoiceCreated = onDocumentCreated({ document: 'invoices/{invoiceId}', region: REGION }, async (event) => {
+export const onInvoiceCreated = onDocumentCreated({ document: 'invoices/{invoiceId}', region: REGION, retry: true }, async (event) => {
   const { tasks } = getServices();
   const id = event.params.invoiceId;
   const expiresAt = event.data?.get('expiresAt') as FirebaseFirestore.Timestamp | undefined;
