@@ -75,7 +75,9 @@ export const transactionSummarySchema = z.object({
 export const invoiceSchema = z.object({
   id: z.string().regex(/^inv_[A-Za-z0-9]{22}$/),
   object: z.literal('invoice'),
-  status: z.enum(INVOICE_STATUSES),
+  status: z
+    .enum(INVOICE_STATUSES)
+    .describe('`undelivered`: the SMS cannot reach the payer (the number opted out, or the provider failed it permanently) and the link was never opened; the link still works if shared another way (then `opened`).'),
   amount: minorUnits,
   amountRefunded: minorUnits,
   currency,
