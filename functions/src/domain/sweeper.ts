@@ -35,6 +35,9 @@ export interface SweepReport {
  * next attempt, and every invoice still payable past its expiry, is handed to its queue again. Each re-queue is claimed in a transaction on the
  * document (`sweeps`, `sweptAt`) and the task id names the claim, so two sweeps at once queue it
  * once, and the task itself still checks the document's state before doing anything.
+ * Work that only a provider can answer for (a card or phone transaction left `processing`, a
+ * refund left reserved) is settled by the `reconcile` schedule (domain/reconcile.ts), which asks
+ * the provider; this sweep re-queues our own tasks.
  */
 export async function sweepLostWork(deps: SweepDeps, now = Date.now()): Promise<SweepReport> {
   const cutoff = Timestamp.fromMillis(now - LOST_AFTER_MS);
