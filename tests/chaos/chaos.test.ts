@@ -10,8 +10,8 @@ import { LOST_AFTER_MS, sweepLostWork } from '../../functions/src/domain/sweeper
 import type { TaskQueue } from '../../functions/src/adapters/tasks';
 
 // Run with tests/vitest.chaos.config.ts (its own emulator run). Crashes for real: the functions
-// emulator's worker process running our code is SIGKILLed in the middle of the work (see support/workers.ts), the emulator starts a fresh one for what comes next,
-// and the sweeper's domain code runs as its schedule would (scheduled functions do not run on the
+// emulator's worker process running our code is SIGKILLed in the middle of the work (see
+// support/workers.ts), the emulator starts a fresh one for what comes next, and the sweeper's domain code runs as its schedule would (scheduled functions do not run on the
 // emulator), with its clock past the point where work counts as lost. The one thing simulated is
 // the passage of ten minutes (an Idempotency-Key claim going stale).
 
