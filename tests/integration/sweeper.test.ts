@@ -39,7 +39,8 @@ async function scheduledInvoice() {
   return { id: created.body.id as string, messageId: invoice.get('sms.messageId') as string };
 }
 
-describe('sweepLostWork', () => {
+// A sweep looks at every merchant's documents in the emulator, left by the suites before this one.
+describe('sweepLostWork', { timeout: 180_000 }, () => {
   it('re-queues an SMS whose task was lost once per sweep, even when two sweeps run at once', async () => {
     const { messageId } = await scheduledInvoice();
     // The state a crash between the write and the enqueue leaves (here: the SMS queued, its due time passed).
