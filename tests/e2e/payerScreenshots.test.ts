@@ -90,5 +90,5 @@ describe('payer pages at 390×844', () => {
     await page.goto(`${BASE_URL}/pay/${'x'.repeat(32)}`);
     await page.getByRole('heading', { name: 'This payment request is no longer available' }).waitFor();
     await shoot(page, 'unavailable');
-  });
+  }, 180_000);
 });

@@ -2,7 +2,6 @@
 export const en = {
   'app.name': 'SMS Pay',
   'app.offline': 'You are offline. Saved pages still work; payments need a connection.',
-  'app.language': 'Language',
   'app.switchLanguage': 'Norsk',
   'app.switchLanguageLabel': 'Bytt til norsk',
   'app.notFound.title': 'Page not found',
@@ -17,9 +16,6 @@ export const en = {
   'common.networkError': 'Could not reach the server. Check your connection and try again.',
 
   'pay.title': 'Payment request',
-  'pay.from': 'Payment request from {merchant}',
-  'pay.amount': 'Amount',
-  'pay.description': 'Description',
   'pay.sentTo': 'Sent to',
   'pay.dueBy': 'Pay by',
   'pay.choose': 'Choose how to pay',
@@ -37,7 +33,6 @@ export const en = {
   'pay.noMethods': 'No payment method is available for this request.',
   'pay.instead.card': 'Pay with Card instead',
   'pay.instead.phone': 'Pay with Phone instead',
-  'pay.logoAlt': '{merchant} logo',
   'pay.secure': 'Secure payment. You will be shown a receipt when it is done.',
 
   'phone.title': 'Pay with your phone subscription',

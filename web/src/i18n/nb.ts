@@ -8,7 +8,6 @@ import type { Messages } from './en';
 export const nb: Messages = {
   'app.name': 'SMS Pay',
   'app.offline': 'Du er uten nett. Sider du har åpnet før, virker fortsatt, men du trenger nett for å betale.',
-  'app.language': 'Språk',
   'app.switchLanguage': 'English',
   'app.switchLanguageLabel': 'Switch to English',
   'app.notFound.title': 'Siden finnes ikke',
@@ -23,9 +22,6 @@ export const nb: Messages = {
   'common.networkError': 'Får ikke kontakt med serveren. Sjekk internettforbindelsen og prøv igjen.',
 
   'pay.title': 'Betalingsforespørsel',
-  'pay.from': 'Betalingsforespørsel fra {merchant}',
-  'pay.amount': 'Beløp',
-  'pay.description': 'Beskrivelse',
   'pay.sentTo': 'Sendt til',
   'pay.dueBy': 'Betales innen',
   'pay.choose': 'Velg hvordan du vil betale',
@@ -43,7 +39,6 @@ export const nb: Messages = {
   'pay.noMethods': 'Ingen betalingsmåter er tilgjengelige for denne forespørselen.',
   'pay.instead.card': 'Betal med kort i stedet',
   'pay.instead.phone': 'Betal med mobilregning i stedet',
-  'pay.logoAlt': 'Logoen til {merchant}',
   'pay.secure': 'Sikker betaling. Du får kvittering når betalingen er gjennomført.',
 
   'phone.title': 'Betal med mobilregning',
