@@ -1,148 +1,352 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { api, tokenOf, validInvoice, type ApiCall } from '../support/api';
 import { createMerchant, type TestMerchant } from '../support/admin';
+import { idTokenFor } from '../support/idToken';
+import { startReceiver } from '../support/receiver';
+import { waitForSms, pinFrom } from '../support/outbox';
 import { API, BASE_URL } from '../support/env';
 import { openApiDocument, responseSchemas } from '../../functions/src/http/openapi';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+// ajv-formats is CommonJS with a default export; under ESM interop it may arrive wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+
+const DOC_ID = 'https://smspay.test/openapi.json';
+const LONG_KEY = 'k'.repeat(256);
+
 let merchant: TestMerchant;
+let ownerToken: string;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let served: Json;
+let ajv: Ajv2020;
+const validators = new Map<string, ValidateFunction>();
+/** Every `METHOD /path/{template}` answered, with the statuses seen: the coverage check reads it. */
+const seen = new Map<string, Set<number>>();
 
 beforeAll(async () => {
-  merchant = await createMerchant();
+  receiver = await startReceiver();
+  merchant = await createMerchant({ callbackUrl: receiver.url });
+  ownerToken = await idTokenFor(merchant.email, merchant.password);
   const call = await api('GET', '/openapi.json');
   expect(call.status).toBe(200);
   served = call.body as Json;
+  ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...served, $id: DOC_ID });
 });
+afterAll(() => receiver?.close());
 
-function resolve(node: Json): Json {
-  if (typeof node.$ref !== 'string') return node;
-  const found = (node.$ref as string)
-    .slice(2)
-    .split('/')
-    .reduce<Json | undefined>((at, key) => at?.[key], served);
+const pointer = (...segments: string[]) => segments.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+function validatorAt(location: string): ValidateFunction {
+  let validate = validators.get(location);
+  if (!validate) {
+    validate = ajv.compile({ $ref: `${DOC_ID}#/${location}` });
+    validators.set(location, validate);
+  }
+  return validate;
+}
+
+/** Follows a `#/components/...` reference in the served document; returns the node and its JSON pointer. */
+function follow(node: Json, at: string): { node: Json; at: string } {
+  if (typeof node.$ref !== 'string') return { node, at };
+  const target = (node.$ref as string).slice(2);
+  const found = target.split('/').reduce<Json | undefined>((n, key) => n?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], served);
   expect(found, node.$ref as string).toBeDefined();
-  return found!;
+  return { node: found!, at: target };
 }
 
 /**
- * Checks a real response against the served document: its status is documented for the
- * operation, its content type is the documented one, and its body validates against the named
- * component schema (parsed with the zod schema the component was generated from; parsing drops
- * unknown keys, so any undocumented field shows up as a difference).
+ * Checks one real answer against the served document: the operation documents its status; the
+ * content type is the documented one; the body validates (ajv) against the documented schema;
+ * documented required headers are present and any `Idempotent-Replayed` is documented. A 2xx body
+ * named by a component is also parsed with the zod schema it was generated from, which drops
+ * unknown keys, so a field the document does not name shows up as a difference.
  */
 function expectDocumented(method: string, path: string, call: ApiCall): void {
+  const key = `${method} ${path}`;
+  if (!seen.has(key)) seen.set(key, new Set());
+  seen.get(key)!.add(call.status);
   const operation = served.paths?.[path]?.[method.toLowerCase()] as Json | undefined;
-  expect(operation, `${method} ${path} is in the document`).toBeDefined();
-  const documented = operation!.responses[String(call.status)] as Json | undefined;
-  expect(documented, `${method} ${path} documents status ${call.status}: ${JSON.stringify(call.body)}`).toBeDefined();
-  const response = resolve(documented!);
-  const [mediaType, media] = Object.entries(response.content as Json)[0]!;
-  expect(call.contentType).toContain(mediaType);
-  const name = /^#\/components\/schemas\/(\w+)$/.exec((media as Json).schema.$ref)?.[1] as keyof typeof responseSchemas | undefined;
-  expect(name, `${method} ${path} ${call.status} names a component schema`).toBeDefined();
-  const schema = responseSchemas[name!];
-  const result = schema.safeParse(call.body);
-  expect(result.error?.issues ?? [], `${method} ${path} ${call.status} as ${name}`).toEqual([]);
-  expect(result.data, `${method} ${path} ${call.status}: fields missing from ${name}`).toEqual(call.body);
+  expect.soft(operation, `${key} is in the document`).toBeDefined();
+  if (!operation) return;
+  const status = String(call.status);
+  const raw = operation!.responses[status] as Json | undefined;
+  expect.soft(raw, `${key} documents status ${status}: ${JSON.stringify(call.body)}`).toBeDefined();
+  if (!raw) return;
+  const { node: response, at } = follow(raw!, pointer('paths', path, method.toLowerCase(), 'responses', status));
+
+  for (const [name, header] of Object.entries((response.headers ?? {}) as Json)) {
+    const { node } = follow(header as Json, '');
+    if (node.required) expect.soft(call.headers.get(name), `${key} ${status} sends ${name}`).not.toBeNull();
+  }
+  if (call.headers.get('idempotent-replayed')) {
+    expect.soft(Object.keys(response.headers ?? {}), `${key} ${status} documents Idempotent-Replayed`).toContain('Idempotent-Replayed');
+  }
+  if (!response.content) {
+    expect.soft(call.body === '' || call.body === null, `${key} ${status} has no documented body`).toBe(true);
+    return;
+  }
+  const mediaTypes = Object.keys(response.content as Json);
+  const mediaType = mediaTypes.find((type) => call.contentType.includes(type));
+  expect.soft(mediaType, `${key} ${status} is ${mediaTypes.join(' or ')}, not ${call.contentType}`).toBeDefined();
+  if (!mediaType) return;
+  const validate = validatorAt(pointer(...at.split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')), 'content', mediaType!, 'schema'));
+  const valid = validate(call.body);
+  expect.soft(validate.errors ?? [], `${key} ${status} against the document`).toEqual([]);
+  expect.soft(valid).toBe(true);
+
+  const name = /^#\/components\/schemas\/(\w+)$/.exec((response.content as Json)[mediaType!].schema.$ref ?? '')?.[1] as keyof typeof responseSchemas | undefined;
+  if (name && call.status < 300) {
+    const parsed = responseSchemas[name].safeParse(call.body);
+    expect.soft(parsed.error?.issues ?? [], `${key} ${status} as ${name}`).toEqual([]);
+    expect.soft(parsed.data, `${key} ${status}: fields missing from ${name}`).toEqual(call.body);
+  }
 }
 
-describe('GET /openapi.json', () => {
-  it('answers the OpenAPI 3.1 document as JSON, without a key, with servers under /api/v1', async () => {
-    const call = await api('GET', '/openapi.json');
-    expect(call.status).toBe(200);
-    expect(call.contentType).toContain('application/json');
-    expect(call.body).toMatchObject({ openapi: '3.1.0', servers: [{ url: API }] });
-    expect(Object.keys(call.body.webhooks)).toContain('invoice.paid');
+type Options = Parameters<typeof api>[2];
+
+/** Sends a request to `template` with `params` filled in and checks the answer against the document. */
+async function call(method: string, template: string, params: Record<string, string> = {}, options: Options = {}): Promise<ApiCall> {
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(params[name]!));
+  const answer = await api(method, path, options);
+  expectDocumented(method, template, answer);
+  return answer;
+}
+
+const key = () => ({ key: merchant.apiKey });
+const owner = () => ({ key: ownerToken });
+const UNKNOWN = { id: 'inv_AAAAAAAAAAAAAAAAAAAAAA', txn: 'txn_AAAAAAAAAAAAAAAAAAAAAA', evt: 'evt_AAAAAAAAAAAAAAAAAAAAAA', token: 'A'.repeat(32) };
+
+describe('the served document', () => {
+  it('is a valid OpenAPI 3.1 document (@seriousme/openapi-schema-validator)', async () => {
+    const result = await new Validator().validate(served);
+    expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(served).toMatchObject({ openapi: '3.1.0', servers: [{ url: API }] });
   });
 
-  it('serves the same schemas the functions source builds', () => {
+  it('is the one the functions source builds', () => {
     expect(served.components.schemas).toEqual((openApiDocument(BASE_URL) as Json).components.schemas);
+  });
+
+  it('documents Idempotent-Replayed on every POST that takes an Idempotency-Key and replays', () => {
+    for (const [path, item] of Object.entries(served.paths as Json)) {
+      const post = (item as Json).post as Json | undefined;
+      if (!post) continue;
+      const takesKey = (post.parameters ?? []).some((p: Json) => p.$ref === '#/components/parameters/IdempotencyKey');
+      expect(takesKey, `POST ${path} takes Idempotency-Key`).toBe(true);
+      const success = Object.entries(post.responses as Json).find(([status]) => status.startsWith('2'))![1] as Json;
+      const replays = !/Not replayed|Not needed|Accepted/.test((post.parameters as Json[]).find((p) => p.$ref === '#/components/parameters/IdempotencyKey')?.description ?? '');
+      if (replays) expect(Object.keys(success.headers ?? {}), `POST ${path}`).toContain('Idempotent-Replayed');
+    }
   });
 });
 
-describe('real responses validate against the document', () => {
-  it('invoices, the payer view, a card transaction, the sandbox checkout and the timeline', async () => {
-    const created = await api('POST', '/invoices', {
-      key: merchant.apiKey,
-      body: validInvoice({ reference: `openapi-${Date.now()}`, metadata: { orderId: '42' }, returnUrl: 'https://shop.example/thanks' }),
-      headers: { 'Idempotency-Key': `openapi-${Date.now()}` },
-    });
+describe('request schemas are as strict as the server', () => {
+  const requestValidator = (component: string) => validatorAt(pointer('components', 'schemas', component));
+
+  it.each([
+    ['an unknown currency', { currency: 'XYZ' }],
+    ['a payment method twice', { paymentMethods: ['card', 'card'] }],
+    ['SMS text without {link}', { sms: { text: 'Pay now' } }],
+    ['a blank description', { description: '   ' }],
+    ['a javascript: return URL', { returnUrl: 'javascript:alert(1)' }],
+    ['a URL with credentials', { callbackUrl: 'https://user:pw@shop.example/hook' }],
+    ['21 metadata keys', { metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }],
+    ['a reserved metadata key', { metadata: { __proto__x__: 'v' } }],
+  ])('%s: the server and the document both refuse it', async (_name, overrides) => {
+    const body = validInvoice(overrides);
+    const answer = await call('POST', '/invoices', {}, { ...key(), body });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(400);
+    expect(requestValidator('CreateInvoiceRequest')(body)).toBe(false);
+  });
+
+  it('a valid invoice passes both', async () => {
+    const body = validInvoice({ paymentMethods: ['card', 'phone'], sms: { text: 'Pay {amount}: {link}' }, returnUrl: 'https://shop.example/thanks', metadata: { order: '1' } });
+    expect(requestValidator('CreateInvoiceRequest')(body), JSON.stringify(requestValidator('CreateInvoiceRequest').errors)).toBe(true);
+    expect((await call('POST', '/invoices', {}, { ...key(), body })).status).toBe(201);
+  });
+
+  it('the sandbox card number: test cards only', () => {
+    const validate = requestValidator('SandboxPayRequest');
+    expect(validate({ cardNumber: '4242 4242 4242 4242' })).toBe(true);
+    expect(validate({ cardNumber: '4000-0000-0000-0002' })).toBe(true);
+    expect(validate({ cardNumber: '4111 1111 1111 1111' })).toBe(false);
+  });
+});
+
+describe('every route, every answer, against the document', () => {
+  it('meta, invoices and imports', { timeout: 240_000 }, async () => {
+    await call('GET', '/health');
+    await call('GET', '/openapi.json');
+
+    const idem = `openapi-${Date.now()}`;
+    const body = validInvoice({ reference: idem, metadata: { orderId: '42' }, returnUrl: 'https://shop.example/thanks', cancelUrl: 'https://shop.example/cart' });
+    const created = await call('POST', '/invoices', {}, { ...key(), body, headers: { 'Idempotency-Key': idem } });
     expect(created.status).toBe(201);
-    expectDocumented('POST', '/invoices', created);
+    const replay = await call('POST', '/invoices', {}, { ...key(), body, headers: { 'Idempotency-Key': idem } });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect((await call('POST', '/invoices', {}, { ...key(), body: validInvoice(), headers: { 'Idempotency-Key': idem } })).status).toBe(409);
+    expect((await call('POST', '/invoices', {}, { ...key(), body: validInvoice(), headers: { 'Idempotency-Key': LONG_KEY } })).status).toBe(400);
+    expect((await call('POST', '/invoices', {}, { ...key(), body: validInvoice({ amount: 12.5 }) })).status).toBe(400);
+    expect((await call('POST', '/invoices', {}, { body: validInvoice() })).status).toBe(401);
     const id = created.body.id as string;
+
+    await call('GET', '/invoices', {}, key());
+    const badLimit = await api('GET', '/invoices?limit=1000', key());
+    expect(badLimit.status).toBe(400);
+    expectDocumented('GET', '/invoices', badLimit);
+    expectDocumented('GET', '/invoices', await api('GET', `/invoices?limit=2&reference=${idem}`, key()));
+
+    await call('GET', '/invoices/{id}', { id }, key());
+    expect((await call('GET', '/invoices/{id}', { id: UNKNOWN.id }, key())).status).toBe(404);
+    await call('GET', '/invoices/{id}/events', { id }, key());
+    expect((await call('GET', '/invoices/{id}/events', { id: UNKNOWN.id }, key())).status).toBe(404);
+
+    const csv = 'amount,currency,description,payer.phone,metadata.order\n12900,NOK,Pizza,+4791234567,1\nabc,NOK,Pizza,+4791234567,2\n';
+    expect((await call('POST', '/invoices/import', {}, { ...key(), rawBody: csv, contentType: 'text/csv' })).status).toBe(200);
+    expect((await call('POST', '/invoices/import', {}, { ...key(), rawBody: 'amount,phone\n1,+4791234567\n', contentType: 'text/csv' })).status).toBe(400);
+    expect((await call('POST', '/invoices/import', {}, { ...key(), body: { invoices: [validInvoice()] }, headers: { 'Idempotency-Key': `${idem}-import` } })).status).toBe(200);
+    expect((await call('POST', '/invoices/import', {}, { ...key(), body: { invoices: [] } })).status).toBe(400);
+
+    // Resend at once: within a minute of the first SMS.
+    expect((await call('POST', '/invoices/{id}/resend', { id }, key())).status).toBe(429);
+    expect((await call('POST', '/invoices/{id}/resend', { id }, { ...key(), headers: { 'Idempotency-Key': LONG_KEY } })).status).toBe(400);
+    expect((await call('POST', '/invoices/{id}/resend', { id: UNKNOWN.id }, key())).status).toBe(404);
+
+    const toCancel = await call('POST', '/invoices', {}, { ...key(), body: validInvoice() });
+    expect((await call('POST', '/invoices/{id}/cancel', { id: toCancel.body.id }, key())).status).toBe(200);
+    expect((await call('POST', '/invoices/{id}/resend', { id: toCancel.body.id }, key())).status).toBe(409);
+    expect((await call('POST', '/invoices/{id}/cancel', { id: UNKNOWN.id }, key())).status).toBe(404);
+    expect((await call('POST', '/invoices/{id}/refund', { id: toCancel.body.id }, key())).status).toBe(409);
+    expect((await call('POST', '/invoices/{id}/refund', { id: toCancel.body.id }, { ...key(), body: { amount: -1 } })).status).toBe(400);
+  });
+
+  it('the payer, card checkout, refunds, callback events and direct transactions', { timeout: 240_000 }, async () => {
+    const created = await call('POST', '/invoices', {}, { ...key(), body: validInvoice({ cancelUrl: 'https://shop.example/cart' }) });
+    const { id } = created.body as { id: string };
     const token = tokenOf(created.body.payUrl);
-
-    expectDocumented('GET', '/invoices/{id}', await api('GET', `/invoices/${id}`, { key: merchant.apiKey }));
-
-    const view = await api('GET', `/pay/${token}`);
-    expect(view.status).toBe(200);
-    expectDocumented('GET', '/pay/{token}', view);
-
-    const started = await api('POST', `/pay/${token}/transactions`, { body: { method: 'card' } });
+    await call('GET', '/pay/{token}', { token });
+    expect((await call('GET', '/pay/{token}', { token: UNKNOWN.token })).status).toBe(404);
+    expect((await call('POST', '/pay/{token}/transactions', { token }, { body: { method: 'cash' } })).status).toBe(400);
+    expect((await call('POST', '/pay/{token}/transactions', { token: UNKNOWN.token }, { body: { method: 'card' } })).status).toBe(404);
+    const started = await call('POST', '/pay/{token}/transactions', { token }, { body: { method: 'card' } });
     expect(started.status).toBe(201);
-    expect(started.body.next).toMatchObject({ type: 'redirect' });
-    expectDocumented('POST', '/pay/{token}/transactions', started);
+    expect((await call('GET', '/pay/{token}/checkout-cancelled', { token })).status).toBe(303);
+    expect((await call('GET', '/pay/{token}/checkout-cancelled', { token: UNKNOWN.token })).status).toBe(303);
 
-    const withTransaction = await api('GET', `/invoices/${id}`, { key: merchant.apiKey });
-    expect(withTransaction.body.transaction).toMatchObject({ object: 'transaction', id: started.body.id });
-    expectDocumented('GET', '/invoices/{id}', withTransaction);
-    expectDocumented('GET', '/transactions/{id}', await api('GET', `/transactions/${started.body.id}`, { key: merchant.apiKey }));
+    const session = (started.body.next.url as string).split('/').pop()!;
+    await call('GET', '/sandbox/checkout/{id}', { id: session });
+    expect((await call('GET', '/sandbox/checkout/{id}', { id: 'cs_nope' })).status).toBe(404);
+    expect((await call('POST', '/sandbox/checkout/{id}/pay', { id: session }, { body: { cardNumber: '4111 1111 1111 1111' } })).status).toBe(400);
+    expect((await call('POST', '/sandbox/checkout/{id}/pay', { id: session }, { body: { cardNumber: '4000 0000 0000 0002' } })).status).toBe(402);
+    const again = await call('POST', '/pay/{token}/transactions', { token }, { body: { method: 'card' } });
+    const session2 = (again.body.next.url as string).split('/').pop()!;
+    expect((await call('POST', '/sandbox/checkout/{id}/pay', { id: session2 }, { body: { cardNumber: '4242 4242 4242 4242' } })).status).toBe(200);
+    expect((await call('POST', '/sandbox/checkout/{id}/pay', { id: session2 }, { body: { cardNumber: '4242 4242 4242 4242' } })).status).toBe(409);
+    expect((await call('POST', '/sandbox/checkout/{id}/pay', { id: 'cs_nope' }, { body: { cardNumber: '4242 4242 4242 4242' } })).status).toBe(404);
 
-    const sessionId = (started.body.next.url as string).split('/').pop()!;
-    expectDocumented('GET', '/sandbox/checkout/{id}', await api('GET', `/sandbox/checkout/${sessionId}`));
-    const paid = await api('POST', `/sandbox/checkout/${sessionId}/pay`, { body: { cardNumber: '4242 4242 4242 4242' } });
-    expect(paid.status).toBe(200);
-    expectDocumented('POST', '/sandbox/checkout/{id}/pay', paid);
+    await call('GET', '/invoices/{id}', { id }, key());
+    await call('GET', '/transactions/{id}', { id: again.body.id }, key());
+    expect((await call('GET', '/transactions/{id}', { id: UNKNOWN.txn }, key())).status).toBe(404);
+    expect((await call('POST', '/invoices/{id}/cancel', { id }, key())).status).toBe(409);
+    expect((await call('POST', '/invoices/{id}/refund', { id }, { ...key(), body: { amount: 100 }, headers: { 'Idempotency-Key': `refund-${id}` } })).status).toBe(200);
+    const refundReplay = await call('POST', '/invoices/{id}/refund', { id }, { ...key(), body: { amount: 100 }, headers: { 'Idempotency-Key': `refund-${id}` } });
+    expect(refundReplay.headers.get('idempotent-replayed')).toBe('true');
+    expect((await call('POST', '/invoices/{id}/refund', { id }, { ...key(), body: { amount: 10_000_000 } })).status).toBe(400);
+    expect((await call('POST', '/invoices/{id}/refund', { id: UNKNOWN.id }, key())).status).toBe(404);
 
-    const after = await api('GET', `/invoices/${id}`, { key: merchant.apiKey });
-    expect(after.body).toMatchObject({ status: 'paid', transaction: { status: 'succeeded', next: null } });
-    expectDocumented('GET', '/invoices/{id}', after);
-    expectDocumented('GET', '/pay/{token}', await api('GET', `/pay/${token}`));
+    const events = await call('GET', '/invoices/{id}/events', { id }, key());
+    const eventId = (events.body.data as { callbackEventId: string | null }[]).find((e) => e.callbackEventId)!.callbackEventId!;
+    await call('GET', '/events/{id}', { id: eventId }, key());
+    expect((await call('GET', '/events/{id}', { id: UNKNOWN.evt }, key())).status).toBe(404);
+    expect((await call('POST', '/events/{id}/redeliver', { id: eventId }, key())).status).toBe(202);
+    expect((await call('POST', '/events/{id}/redeliver', { id: UNKNOWN.evt }, key())).status).toBe(404);
 
-    const list = await api('GET', `/invoices?limit=5&reference=${encodeURIComponent(created.body.reference)}`, { key: merchant.apiKey });
-    expect(list.body.data.map((i: { id: string }) => i.id)).toEqual([id]);
-    expectDocumented('GET', '/invoices', list);
-    expectDocumented('GET', '/invoices', await api('GET', '/invoices?limit=3', { key: merchant.apiKey }));
+    // Direct transactions: card, phone with PIN (wrong, right, again), and their refusals.
+    const card = await call('POST', '/transactions', {}, { ...key(), body: { ...validInvoice(), method: 'card' }, headers: { 'Idempotency-Key': `direct-${id}` } });
+    expect(card.status).toBe(201);
+    expect((await call('POST', '/transactions', {}, { ...key(), body: { ...validInvoice(), method: 'card' }, headers: { 'Idempotency-Key': `direct-${id}` } })).headers.get('idempotent-replayed')).toBe('true');
+    expect((await call('POST', '/transactions', {}, { ...key(), body: { ...validInvoice(), method: 'cash' } })).status).toBe(400);
+    expect((await call('POST', '/transactions', {}, { ...key(), body: { invoiceId: UNKNOWN.id, method: 'card' } })).status).toBe(404);
+    expect((await call('POST', '/transactions', {}, { ...key(), body: { invoiceId: id, method: 'card' } })).status).toBe(409);
+    expect((await call('POST', '/transactions', {}, { body: { invoiceId: id, method: 'card' } })).status).toBe(401);
 
-    const events = await api('GET', `/invoices/${id}/events`, { key: merchant.apiKey });
-    expect(events.body.data.length).toBeGreaterThanOrEqual(3);
-    expectDocumented('GET', '/invoices/{id}/events', events);
+    const phone = await call('POST', '/transactions', {}, { ...key(), body: { ...validInvoice({ amount: 2500, payer: { phone: '+4793456782' } }), method: 'phone' } });
+    expect(phone.status, JSON.stringify(phone.body)).toBe(201);
+    const pin = pinFrom((await waitForSms(merchant.apiKey, phone.body.invoiceId, 'pin')).body);
+    const wrong = pin === '000000' ? '111111' : '000000';
+    expect((await call('POST', '/transactions/{id}/verify', { id: phone.body.id }, { ...key(), body: { pin: wrong } })).status).toBe(400);
+    expect((await call('POST', '/transactions/{id}/verify', { id: phone.body.id }, { ...key(), body: { pin } })).status).toBe(200);
+    expect((await call('POST', '/transactions/{id}/verify', { id: phone.body.id }, { ...key(), body: { pin } })).status).toBe(409);
+    expect((await call('POST', '/transactions/{id}/verify', { id: UNKNOWN.txn }, { ...key(), body: { pin } })).status).toBe(404);
 
-    expectDocumented('GET', '/dev/outbox', await api('GET', '/dev/outbox', { key: merchant.apiKey }));
+    // The payer's PIN route.
+    const forPayer = await call('POST', '/invoices', {}, { ...key(), body: validInvoice({ amount: 3000, payer: { phone: '+4793456783' } }) });
+    const payerToken = tokenOf(forPayer.body.payUrl);
+    const payerTxn = await call('POST', '/pay/{token}/transactions', { token: payerToken }, { body: { method: 'phone' } });
+    expect(payerTxn.status, JSON.stringify(payerTxn.body)).toBe(201);
+    const payerPin = pinFrom((await waitForSms(merchant.apiKey, forPayer.body.id, 'pin')).body);
+    expect((await call('POST', '/pay/{token}/transactions/{id}/verify', { token: payerToken, id: payerTxn.body.id }, { body: { pin: payerPin === '000000' ? '111111' : '000000' } })).status).toBe(400);
+    expect((await call('POST', '/pay/{token}/transactions/{id}/verify', { token: payerToken, id: payerTxn.body.id }, { body: { pin: payerPin } })).status).toBe(200);
+    expect((await call('POST', '/pay/{token}/transactions/{id}/verify', { token: UNKNOWN.token, id: payerTxn.body.id }, { body: { pin: payerPin } })).status).toBe(404);
   });
 
-  it('a phone transaction, with next = pin', async () => {
-    // A number of its own, so no other suite's STOP (opt-out) can refuse the PIN SMS.
-    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: '+4793456781' } }) });
+  it('the account, the outbox and the dashboard’s console routes', { timeout: 240_000 }, async () => {
+    await call('GET', '/account', {}, key());
+    await call('GET', '/dev/outbox', {}, key());
+    await call('GET', '/settings', {}, owner());
+    expect((await call('PATCH', '/settings', {}, { ...owner(), body: { returnUrl: 'https://shop.example/thanks' } })).status).toBe(200);
+    expect((await call('PATCH', '/settings', {}, { ...owner(), body: { returnUrl: 'javascript:1' } })).status).toBe(400);
+    await call('GET', '/api-keys', {}, owner());
+    expect((await call('GET', '/api-keys', {}, key())).status).toBe(403);
+    const created = await call('POST', '/api-keys', {}, { ...owner(), body: { name: 'openapi' } });
     expect(created.status).toBe(201);
-    const started = await api('POST', `/pay/${tokenOf(created.body.payUrl)}/transactions`, { body: { method: 'phone' } });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    expect(started.body.next).toMatchObject({ type: 'pin', attemptsLeft: 3 });
-    expectDocumented('POST', '/pay/{token}/transactions', started);
+    expect((await call('POST', '/api-keys', {}, { ...owner(), body: { name: '' } })).status).toBe(400);
+    const keys = await api('GET', '/api-keys', owner());
+    const keyId = (keys.body.data as { id: string; name: string }[]).find((k) => k.name === 'openapi')!.id;
+    await call('POST', '/api-keys/{id}/revoke', { id: keyId }, owner());
+    expect((await call('POST', '/api-keys/{id}/revoke', { id: '0'.repeat(64) }, owner())).status).toBe(404);
+    await call('GET', '/webhook-secret', {}, owner());
+    await call('POST', '/webhook-secret/rotate', {}, owner());
+    await call('GET', '/users', {}, owner());
+    const added = await call('POST', '/users', {}, { ...owner(), body: { email: `openapi-${Date.now()}@example.com`, role: 'staff' } });
+    expect(added.status).toBeLessThan(300);
+    expect((await call('POST', '/users', {}, { ...owner(), body: { email: 'not-an-email', role: 'staff' } })).status).toBe(400);
+    const members = await api('GET', '/users', owner());
+    const staff = (members.body.data as { uid: string; role: string }[]).find((m) => m.role === 'staff');
+    if (staff) await call('DELETE', '/users/{uid}', { uid: staff.uid }, owner());
+    await call('DELETE', '/users/{uid}', { uid: 'no-such-user' }, owner());
+    await call('GET', '/stats/overview', {}, owner());
+    const badDays = await api('GET', '/stats/overview?days=500', owner());
+    expect(badDays.status).toBe(400);
+    expectDocumented('GET', '/stats/overview', badDays);
   });
 
-  it('problems: 400 with field errors, 401, 404', async () => {
-    const invalid = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ amount: -1, currency: 'nok' }) });
-    expect(invalid.status).toBe(400);
-    expect(invalid.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['amount', 'currency']));
-    expectDocumented('POST', '/invoices', invalid);
+  it('probes: no credentials, a 256-character Idempotency-Key, on every route', { timeout: 240_000 }, async () => {
+    const params = { id: UNKNOWN.id, token: UNKNOWN.token, uid: 'nobody' };
+    for (const [path, item] of Object.entries(served.paths as Json)) {
+      for (const method of Object.keys(item as Json)) {
+        const upper = method.toUpperCase();
+        const op = (item as Json)[method] as Json;
+        const ids = { ...params, id: path.startsWith('/transactions') ? UNKNOWN.txn : path.startsWith('/events') ? UNKNOWN.evt : path.startsWith('/api-keys') ? '0'.repeat(64) : path.startsWith('/sandbox') ? 'cs_nope' : UNKNOWN.id };
+        const body = ['POST', 'PATCH'].includes(upper) ? {} : undefined;
+        await call(upper, path, ids, { body });
+        if (upper === 'POST' && op.security?.length !== 0) await call(upper, path, ids, { ...key(), body, headers: { 'Idempotency-Key': LONG_KEY } });
+      }
+    }
+  });
 
-    const badQuery = await api('GET', '/invoices?limit=1000', { key: merchant.apiKey });
-    expect(badQuery.status).toBe(400);
-    expectDocumented('GET', '/invoices', badQuery);
-
-    const unauthorized = await api('GET', '/invoices', { key: 'sk_test_nope' });
-    expect(unauthorized.status).toBe(401);
-    expectDocumented('GET', '/invoices', unauthorized);
-
-    const missing = await api('GET', '/invoices/inv_AAAAAAAAAAAAAAAAAAAAAA', { key: merchant.apiKey });
-    expect(missing.status).toBe(404);
-    expectDocumented('GET', '/invoices/{id}', missing);
-
-    const noLink = await api('GET', `/pay/${'A'.repeat(32)}`);
-    expect(noLink.status).toBe(404);
-    expectDocumented('GET', '/pay/{token}', noLink);
+  it('exercised every operation of the document', () => {
+    const operations = Object.entries(served.paths as Json).flatMap(([path, item]) => Object.keys(item as Json).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(operations.filter((op) => !seen.has(op))).toEqual([]);
+    // Each one answered with success at least once, not only errors.
+    const onlyErrors = operations.filter((op) => ![...(seen.get(op) ?? [])].some((status) => status < 400));
+    expect(onlyErrors).toEqual([]);
   });
 });

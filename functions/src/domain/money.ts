@@ -1,5 +1,8 @@
 const SUPPORTED = new Set(Intl.supportedValuesOf('currency'));
 
+/** The ISO 4217 codes the API takes (as this runtime's Intl knows them), sorted: the OpenAPI `enum`. */
+export const KNOWN_CURRENCIES: readonly string[] = [...SUPPORTED].sort();
+
 export function isKnownCurrency(code: string): boolean {
   return SUPPORTED.has(code);
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
-import { isKnownCurrency } from './money';
+import { KNOWN_CURRENCIES, isKnownCurrency } from './money';
 import { DomainError, type FieldError } from './errors';
 import { INVOICE_STATUSES } from './status';
+import { testCardNumberPattern } from './testCards';
 
 export const PAYMENT_METHODS = ['card', 'phone'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -22,7 +23,9 @@ export const httpUrl = z
     } catch {
       return false;
     }
-  }, 'Must be an absolute http(s) URL without credentials.');
+  }, 'Must be an absolute http(s) URL without credentials.')
+  // The OpenAPI document says what the refine checks: http(s), a host, no user:password@.
+  .meta({ format: 'uri', pattern: '^https?://[^/?#@\\s]+([/?#]|$)' });
 
 const futureDate = z.iso
   .datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2026-12-01T12:00:00Z.' })
@@ -31,7 +34,8 @@ const futureDate = z.iso
 export const paymentMethodsSchema = z
   .array(z.enum(PAYMENT_METHODS, { error: 'Must be "card" or "phone".' }))
   .min(1, 'Offer at least one payment method.')
-  .refine((methods) => new Set(methods).size === methods.length, 'Each method at most once.');
+  .refine((methods) => new Set(methods).size === methods.length, 'Each method at most once.')
+  .meta({ uniqueItems: true });
 
 /** `POST /invoices` body. Unknown fields are refused so that typos do not pass silently. */
 export const createInvoiceSchema = z
@@ -44,8 +48,9 @@ export const createInvoiceSchema = z
     currency: z
       .string({ error: 'Must be an ISO 4217 currency code, e.g. NOK.' })
       .regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code in upper case, e.g. NOK.')
-      .refine(isKnownCurrency, 'Unknown ISO 4217 currency.'),
-    description: z.string({ error: 'Must be a string.' }).trim().min(1, 'Must not be empty.').max(200, 'At most 200 characters.'),
+      .refine(isKnownCurrency, 'Unknown ISO 4217 currency.')
+      .meta({ enum: [...KNOWN_CURRENCIES] }),
+    description: z.string({ error: 'Must be a string.' }).trim().min(1, 'Must not be empty.').max(200, 'At most 200 characters.').meta({ pattern: '\\S' }),
     payer: z.strictObject(
       {
         phone: z
@@ -67,6 +72,7 @@ export const createInvoiceSchema = z
           .string()
           .max(1000, 'At most 1000 characters.')
           .refine((text) => text.includes('{link}'), 'Must contain the {link} placeholder.')
+          .meta({ pattern: '\\{link\\}' })
           .optional(),
         sender: z
           .string()
@@ -82,7 +88,8 @@ export const createInvoiceSchema = z
         afterHours: z
           .array(z.number({ error: 'Hours as a number.' }).positive('Must be after creation.').max(24 * 90, 'At most 90 days.'))
           .max(3, 'At most 3 reminders.')
-          .refine((hours) => new Set(hours).size === hours.length, 'Each time at most once.'),
+          .refine((hours) => new Set(hours).size === hours.length, 'Each time at most once.')
+          .meta({ uniqueItems: true }),
       })
       .optional(),
     metadata: z
@@ -95,6 +102,7 @@ export const createInvoiceSchema = z
         z.string().max(500, 'Values at most 500 characters.'),
       )
       .refine((value) => Object.keys(value).length <= 20, 'At most 20 keys.')
+      .meta({ maxProperties: 20, propertyNames: { minLength: 1, maxLength: 40, not: { pattern: '^__.*__$' } } })
       .optional(),
   })
   .superRefine((input, ctx) => {
@@ -127,7 +135,10 @@ export const startPaymentSchema = z.strictObject({
 });
 
 export const sandboxPaySchema = z.strictObject({
-  cardNumber: z.string({ error: 'Enter a card number.' }).max(40),
+  cardNumber: z
+    .string({ error: 'Enter a card number.' })
+    .max(40)
+    .meta({ pattern: testCardNumberPattern(), description: 'One of Stripe’s public test cards the sandbox knows, spaces or hyphens allowed: 4242 4242 4242 4242 and 5555 5555 5555 4444 succeed, 4000 0000 0000 0002 and 4000 0000 0000 9995 are declined.' }),
 });
 
 export const listInvoicesQuerySchema = z.strictObject({
