@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, tokenOf, validInvoice } from '../support/api';
 import { BASE_URL } from '../support/env';
 import { admin, countWhere, createMerchant, type TestMerchant } from '../support/admin';
+import { startReceiver } from '../support/receiver';
 
 let merchant: TestMerchant;
 let other: TestMerchant;
@@ -250,5 +251,35 @@ describe('validation messages', () => {
       [{ field: 'amount', message: 'Must be an integer amount in the currency’s minor unit, not "abc".' }],
       [{ field: 'amount', message: 'Must be an integer in the currency’s minor unit (e.g. øre, cents), not 12.5.' }],
     ]);
+  });
+});
+
+describe('billing information and failures', () => {
+  it('invoice.payment_failed callbacks carry the failure code and message; a paid card shows brand, last 4 and country', async () => {
+    const receiver = await startReceiver();
+    try {
+      const m = await createMerchant({ callbackUrl: receiver.url });
+      const created = await api('POST', '/invoices', { key: m.apiKey, body: validInvoice() });
+      const token = tokenOf(created.body.payUrl);
+      const started = await api('POST', `/pay/${token}/transactions`, { body: { method: 'card' } });
+      const session = (started.body.next.url as string).split('/').pop()!;
+      const declined = await api('POST', `/sandbox/checkout/${session}/pay`, { body: { cardNumber: '4000 0000 0000 9995' } });
+      expect(declined.status).toBe(402);
+      const deadline = Date.now() + 20_000;
+      let failed: { data: { invoice: { transaction: Record<string, unknown> } } } | undefined;
+      while (!failed && Date.now() < deadline) {
+        failed = receiver.received.map((r) => JSON.parse(r.body)).find((e) => e.type === 'invoice.payment_failed');
+        if (!failed) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(failed?.data.invoice.transaction).toMatchObject({ id: started.body.id, status: 'failed', failureCode: 'insufficient_funds', failureMessage: 'Your card has insufficient funds.' });
+
+      const retry = await api('POST', `/pay/${token}/transactions`, { body: { method: 'card' } });
+      const paid = await api('POST', `/sandbox/checkout/${(retry.body.next.url as string).split('/').pop()}/pay`, { body: { cardNumber: '5555 5555 5555 4444' } });
+      expect(paid.status).toBe(200);
+      const txn = await api('GET', `/transactions/${retry.body.id}`, { key: m.apiKey });
+      expect(txn.body).toMatchObject({ status: 'succeeded', card: { brand: 'mastercard', last4: '4444', country: 'US', wallet: null }, phone: null, amountRefunded: 0 });
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -12,7 +12,7 @@ export interface ApiCall {
 export async function api(
   method: string,
   path: string,
-  options: { key?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {},
+  options: { key?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string>; redirect?: RequestRedirect } = {},
 ): Promise<ApiCall> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
@@ -24,7 +24,7 @@ export async function api(
     body = JSON.stringify(options.body);
     headers['content-type'] = options.contentType ?? 'application/json';
   }
-  const response = await fetch(`${API}${path}`, { method, headers, body });
+  const response = await fetch(`${API}${path}`, { method, headers, body, redirect: options.redirect ?? 'follow' });
   const text = await response.text();
   const contentType = response.headers.get('content-type') ?? '';
   let parsed: unknown = text;

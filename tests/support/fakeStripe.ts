@@ -19,6 +19,14 @@ interface Session {
   expires_at: number;
 }
 
+/** A card as Stripe reports it on a charge's `payment_method_details.card` (the fields we read, and a few more). */
+export interface FakeCard {
+  brand: string;
+  last4: string;
+  country: string;
+  wallet?: 'apple_pay' | 'google_pay';
+}
+
 /** Nested form keys (`metadata[invoiceId]`, `line_items[0][price_data][unit_amount]`) to an object. */
 function parseForm(body: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -42,6 +50,7 @@ export async function startFakeStripe() {
   const sessions = new Map<string, Session>();
   const refunds: { payment_intent: string; amount: number; key: string }[] = [];
   const replies = new Map<string, string>();
+  const intents = new Map<string, { amount: number; currency: string; card: FakeCard }>();
   const requests: { method: string; path: string; form: Record<string, unknown>; idempotencyKey?: string }[] = [];
   let n = 0;
   const server: Server = createServer((req, res) => {
@@ -99,6 +108,42 @@ export async function startFakeStripe() {
         }
         return send(200, session);
       }
+      const intentMatch = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+      if (req.method === 'GET' && intentMatch) {
+        const intent = intents.get(intentMatch[1]!);
+        if (!intent) return send(404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${intentMatch[1]}'` } });
+        const expand = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').getAll('expand[0]').concat(new URLSearchParams((req.url ?? '').split('?')[1] ?? '').getAll('expand[]'));
+        const chargeId = `ch_fake_${intentMatch[1]!.slice(-8)}`;
+        const balanceId = `txn_fake_${intentMatch[1]!.slice(-8)}`;
+        // Stripe's fee for a European card: 1.5 % + 1.80 NOK-ish; a fixed rule is enough for a fake.
+        const fee = Math.round(intent.amount * 0.015) + 180;
+        const balance = { id: balanceId, object: 'balance_transaction', amount: intent.amount, currency: intent.currency, fee, net: intent.amount - fee, type: 'charge' };
+        const charge = {
+          id: chargeId,
+          object: 'charge',
+          amount: intent.amount,
+          currency: intent.currency,
+          paid: true,
+          status: 'succeeded',
+          payment_intent: intentMatch[1],
+          balance_transaction: expand.includes('latest_charge.balance_transaction') ? balance : balanceId,
+          payment_method_details: {
+            type: 'card',
+            card: {
+              brand: intent.card.brand,
+              last4: intent.card.last4,
+              country: intent.card.country,
+              exp_month: 12,
+              exp_year: 2030,
+              funding: 'credit',
+              network: intent.card.brand,
+              wallet: intent.card.wallet ? { type: intent.card.wallet, [intent.card.wallet]: {}, dynamic_last4: intent.card.last4 } : null,
+            },
+          },
+        };
+        const expanded = expand.some((e) => e === 'latest_charge' || e.startsWith('latest_charge.'));
+        return send(200, { id: intentMatch[1], object: 'payment_intent', amount: intent.amount, currency: intent.currency, status: 'succeeded', latest_charge: expanded ? charge : chargeId });
+      }
       if (req.method === 'POST' && path === '/v1/refunds') {
         refunds.push({ payment_intent: String(form.payment_intent), amount: Number(form.amount), key: idempotencyKey ?? '' });
         return send(200, { id: `re_fake${refunds.length}`, object: 'refund', status: 'succeeded', amount: Number(form.amount) });
@@ -111,12 +156,13 @@ export async function startFakeStripe() {
     sessions,
     refunds,
     requests,
-    /** What Stripe does when the payer pays: the session completes with a payment intent. */
-    complete(id: string) {
+    /** What Stripe does when the payer pays: the session completes with a payment intent, charged to `card`. */
+    complete(id: string, card: FakeCard = { brand: 'visa', last4: '4242', country: 'US' }) {
       const session = sessions.get(id)!;
       session.status = 'complete';
       session.payment_status = 'paid';
       session.payment_intent = `pi_fake_${id.slice(-8)}`;
+      intents.set(session.payment_intent, { amount: session.amount_total, currency: session.currency, card });
       return session;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

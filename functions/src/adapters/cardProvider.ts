@@ -1,4 +1,4 @@
-import type { TransactionProvider } from '../domain/types';
+import type { CardDetails, ProviderFee, TransactionProvider } from '../domain/types';
 
 export interface CheckoutRequest {
   transactionId: string;
@@ -51,6 +51,12 @@ export interface SessionRecord {
   evidence: PaymentEvidence;
 }
 
+/** How a payment was made, as the provider records it: the card (null if not a card) and the provider's fee. */
+export interface PaymentDetails {
+  card: CardDetails | null;
+  fee: ProviderFee | null;
+}
+
 /** The port card payments go through: Stripe Checkout, or the local sandbox checkout. */
 export interface CardProvider {
   readonly name: Extract<TransactionProvider, 'stripe' | 'sandbox'>;
@@ -63,4 +69,6 @@ export interface CardProvider {
   sessionStatus(sessionId: string): Promise<SessionRecord>;
   /** Refunds `amount` (minor units) of a payment; the same `idempotencyKey` never refunds twice. */
   refund(paymentId: string, amount: number, idempotencyKey: string): Promise<{ refundId: string; status: string }>;
+  /** Billing information of a succeeded payment (Stripe: the PaymentIntent's latest charge). */
+  paymentDetails(paymentId: string): Promise<PaymentDetails>;
 }

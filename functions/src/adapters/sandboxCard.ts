@@ -3,6 +3,7 @@ import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { DomainError } from '../domain/errors';
 import { newId } from '../domain/ids';
 import type { CardProvider } from './cardProvider';
+import type { CardDetails } from '../domain/types';
 import { cardEventFromStripe } from './stripeEvents';
 
 export interface SandboxSessionDoc {
@@ -18,6 +19,8 @@ export interface SandboxSessionDoc {
   cancelUrl: string;
   status: 'open' | 'complete' | 'expired';
   paymentIntentId: string;
+  /** The test card it was paid with, as Stripe would report it. */
+  card?: CardDetails | null;
   expiresAt: Timestamp;
   createdAt: Timestamp;
 }
@@ -87,6 +90,12 @@ export function sandboxCardProvider(db: Firestore, publicBaseUrl: string): CardP
     async refund(paymentId, amount, idempotencyKey) {
       // No money moved, so none moves back; the refund id is stable per key, like Stripe's.
       return { refundId: `re_sandbox_${createHash('sha256').update(`${paymentId}:${idempotencyKey}:${amount}`).digest('hex').slice(0, 24)}`, status: 'succeeded' };
+    },
+    async paymentDetails(paymentId) {
+      const found = await sandboxSessions(db).where('paymentIntentId', '==', paymentId).limit(1).get();
+      const session = found.docs[0]?.data() as SandboxSessionDoc | undefined;
+      // The sandbox charges no fee: it moves no money.
+      return { card: session?.card ?? null, fee: null };
     },
     async parseWebhook(rawBody, signatureHeader) {
       const { default: Stripe } = await import('stripe');

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { DomainError } from '../domain/errors';
-import type { CardEvent, CardProvider, SessionRecord } from './cardProvider';
+import type { CardEvent, CardProvider, PaymentDetails, SessionRecord } from './cardProvider';
 import { cardEventFromStripe } from './stripeEvents';
 
 /** Read-only look at a Checkout Session, for reconciling when a webhook never arrived. */
@@ -37,6 +37,19 @@ async function createClient(options: StripeCardOptions): Promise<Stripe> {
     timeout: 20_000,
     ...options.stripeOptions,
   });
+}
+
+const WALLETS: Record<string, 'apple_pay' | 'google_pay'> = { apple_pay: 'apple_pay', google_pay: 'google_pay' };
+
+/** The latest charge's `payment_method_details.card` and its balance transaction's fee. */
+export function paymentDetailsOf(intent: Stripe.PaymentIntent): PaymentDetails {
+  const charge = typeof intent.latest_charge === 'object' ? intent.latest_charge : null;
+  const card = charge?.payment_method_details?.card;
+  const balance = typeof charge?.balance_transaction === 'object' ? charge.balance_transaction : null;
+  return {
+    card: card ? { brand: card.brand ?? 'unknown', last4: card.last4 ?? '', country: card.country ?? null, wallet: WALLETS[card.wallet?.type ?? ''] ?? null } : null,
+    fee: balance ? { amount: balance.fee, currency: balance.currency.toUpperCase() } : null,
+  };
 }
 
 /** `CARD_PROVIDER=stripe`: Stripe Checkout (hosted page, dynamic payment methods). */
@@ -122,6 +135,12 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
           livemode: session.livemode,
         },
       };
+    },
+
+    async paymentDetails(paymentIntentId) {
+      const client = await stripe();
+      const intent = await client.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] });
+      return paymentDetailsOf(intent);
     },
 
     async refund(paymentIntentId, amount, idempotencyKey) {

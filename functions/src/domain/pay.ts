@@ -342,7 +342,7 @@ export async function failTransaction(db: Firestore, txnId: string, failureCode:
       invoice,
       {
         to: invoice.status === 'processing' ? 'opened' : undefined,
-        patch: { transaction: { ...invoice.transaction!, status: 'failed' } },
+        patch: { transaction: { ...invoice.transaction!, status: 'failed', failureCode, failureMessage } },
         timeline: { type: 'invoice.payment_failed', data: { transactionId: txnId, method: txn.method, failureCode, failureMessage } },
         callback: 'invoice.payment_failed',
       },

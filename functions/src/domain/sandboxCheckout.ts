@@ -2,14 +2,7 @@ import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { DomainError, notFound } from './errors';
 import { newId } from './ids';
 import { sandboxSessions, sandboxSigningSecret, type SandboxSessionDoc } from '../adapters/sandboxCard';
-
-/** Stripe's public test cards that the sandbox knows; any other number is refused. */
-const TEST_CARDS: Record<string, { outcome: 'succeeded' } | { outcome: 'declined'; code: string; message: string }> = {
-  '4242424242424242': { outcome: 'succeeded' },
-  '5555555555554444': { outcome: 'succeeded' },
-  '4000000000000002': { outcome: 'declined', code: 'card_declined', message: 'Your card was declined.' },
-  '4000000000009995': { outcome: 'declined', code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
-};
+import { SANDBOX_TEST_CARDS } from './testCards';
 
 export async function getSandboxSession(db: Firestore, sessionId: string) {
   const snap = await sandboxSessions(db).doc(sessionId).get();
@@ -45,7 +38,7 @@ export async function paySandboxSession(
   if (!/^\d{12,19}$/.test(digits)) {
     throw new DomainError('invalid_request', 'Enter a card number.', { errors: [{ field: 'cardNumber', message: 'Enter 12 to 19 digits.' }] });
   }
-  const card = TEST_CARDS[digits];
+  const card = SANDBOX_TEST_CARDS[digits];
   if (!card) {
     throw new DomainError('invalid_request', 'The sandbox accepts test cards only, such as 4242 4242 4242 4242.', {
       errors: [{ field: 'cardNumber', message: 'Use a test card, such as 4242 4242 4242 4242.' }],
@@ -59,7 +52,7 @@ export async function paySandboxSession(
     if (current.status !== 'open' || current.expiresAt.toMillis() < Date.now()) {
       throw new DomainError('invalid_state', 'This checkout session is no longer open.');
     }
-    if (card.outcome === 'succeeded') tx.update(ref, { status: 'complete' });
+    if (card.outcome === 'succeeded') tx.update(ref, { status: 'complete', card: { brand: card.brand, last4: digits.slice(-4), country: card.country, wallet: null } });
     return current;
   });
 

@@ -52,6 +52,24 @@ export interface InvoiceTransactionSummary {
   method: PaymentMethod;
   provider: TransactionProvider;
   status: TransactionStatus;
+  /** Why the attempt failed, once it has: `invoice.payment_failed` callbacks carry it. */
+  failureCode?: string | null;
+  failureMessage?: string | null;
+}
+
+/** The card as the provider reports it (Stripe: the charge's `payment_method_details.card`). */
+export interface CardDetails {
+  brand: string;
+  last4: string;
+  /** ISO 3166-1 alpha-2 of the issuer. */
+  country: string | null;
+  wallet: 'apple_pay' | 'google_pay' | null;
+}
+
+/** What the provider charged for the payment, where it reports it (Stripe: the balance transaction's fee). */
+export interface ProviderFee {
+  amount: number;
+  currency: string;
 }
 
 export interface InvoiceDoc {
@@ -127,6 +145,11 @@ export interface TransactionDoc {
   pinExpiresAt: Timestamp | null;
   pinAttemptsLeft: number | null;
   amountRefunded: number;
+  /** Billing information, once the provider reported it. */
+  card?: CardDetails | null;
+  /** Phone payments: the payer's mobile operator, where the provider names it. */
+  operator?: string | null;
+  fee?: ProviderFee | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
   succeededAt: Timestamp | null;

@@ -4,6 +4,7 @@ import { REGION } from '../region';
 import { CARD_SECRETS } from '../params';
 import { getServices } from '../services';
 import { applyCardEvent } from '../domain/cardEvents';
+import { recordPaymentDetails } from '../domain/billing';
 import { toProblem } from '../http/problem';
 
 /**
@@ -19,7 +20,8 @@ export const stripeWebhook = onRequest({ region: REGION, secrets: CARD_SECRETS, 
   try {
     const event = await services.card.parseWebhook(req.rawBody ?? Buffer.alloc(0), req.header('stripe-signature'));
     const outcome = await applyCardEvent(services.db, services.card.name, event);
-    logger.info('card webhook', { eventId: event.eventId, kind: event.kind, outcome });
+    const details = event.kind === 'payment_succeeded' ? await recordPaymentDetails(services.db, services.card, event.transactionId) : undefined;
+    logger.info('card webhook', { eventId: event.eventId, kind: event.kind, outcome, details });
     res.status(200).json({ received: true, outcome });
   } catch (error) {
     const problem = toProblem(error);

@@ -269,6 +269,24 @@ describe('response schemas', () => {
     conforms(responseSchemas.Transaction, done);
   });
 
+  it('carry billing information: card brand, last 4, wallet, country, fee; the phone operator', () => {
+    const card = transactionToApi(
+      txnDoc({ status: 'succeeded', succeededAt: t('2026-01-01T00:12:00Z'), card: { brand: 'visa', last4: '4242', country: 'NO', wallet: 'apple_pay' }, fee: { amount: 384, currency: 'NOK' } }),
+    );
+    expect(card).toMatchObject({ card: { brand: 'visa', last4: '4242', country: 'NO', wallet: 'apple_pay' }, phone: null, fee: { amount: 384, currency: 'NOK' }, amountRefunded: 0 });
+    conforms(responseSchemas.Transaction, card);
+    const phone = transactionToApi(txnDoc({ method: 'phone', provider: 'strex', status: 'succeeded', redirectUrl: null, operator: 'telenor' }));
+    expect(phone).toMatchObject({ card: null, phone: { operator: 'telenor' }, fee: null });
+    conforms(responseSchemas.Transaction, phone);
+  });
+
+  it('carry the failure on the invoice’s transaction summary (invoice.payment_failed callbacks)', () => {
+    const failed = { id: 'txn_BBBBBBBBBBBBBBBBBBBBBB', method: 'card' as const, provider: 'sandbox' as const, status: 'failed' as const, failureCode: 'card_declined', failureMessage: 'Your card was declined.' };
+    const invoice = invoiceToApi(invoiceDoc({ status: 'opened', transaction: failed }));
+    expect(invoice.transaction).toMatchObject({ failureCode: 'card_declined', failureMessage: 'Your card was declined.' });
+    conforms(responseSchemas.Invoice, invoice);
+  });
+
   it('match toProblem for every domain error code', () => {
     for (const code of doc.components.schemas.Problem.properties.code.enum as string[]) {
       if (code === 'internal_error') continue;

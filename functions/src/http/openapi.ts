@@ -59,6 +59,23 @@ export const transactionSchema = z.object({
   failureCode: z.string().nullable(),
   failureMessage: z.string().nullable(),
   amountRefunded: minorUnits,
+  card: z
+    .object({
+      brand: z.string().describe('e.g. visa, mastercard, amex (Stripe’s names).'),
+      last4: z.string().regex(/^\d{4}$/),
+      country: z.string().nullable().describe('The issuer’s country, ISO 3166-1 alpha-2.'),
+      wallet: z.enum(['apple_pay', 'google_pay']).nullable().describe('Paid through a wallet, or `null` for the card itself.'),
+    })
+    .nullable()
+    .describe('Card payments: the card as the provider reports it once the payment succeeded; `null` before, and for phone payments.'),
+  phone: z
+    .object({ operator: z.string().nullable().describe('The payer’s mobile operator, where the provider names it.') })
+    .nullable()
+    .describe('Phone payments: what the phone-billing provider reports; `null` for card payments.'),
+  fee: z
+    .object({ amount: minorUnits, currency })
+    .nullable()
+    .describe('What the provider charged for this payment, where it reports it (Stripe: the balance transaction’s fee); `null` otherwise.'),
   next: transactionNextSchema,
   livemode: z.boolean(),
   createdAt: isoDateTime,
@@ -70,6 +87,8 @@ export const transactionSummarySchema = z.object({
   method: paymentMethod,
   provider: z.enum(['stripe', 'strex', 'sandbox']),
   status: z.enum(TRANSACTION_STATUSES),
+  failureCode: z.string().nullable().optional().describe('Once the attempt failed: why (e.g. card_declined, insufficient_funds). `invoice.payment_failed` callbacks carry it.'),
+  failureMessage: z.string().nullable().optional().describe('Once the attempt failed: the provider’s message, for people.'),
 });
 
 export const invoiceSchema = z.object({
@@ -721,6 +740,7 @@ const OPERATIONS: Operation[] = [
     operationId: 'redeliverEvent',
     summary: 'Send a callback again',
     description: 'Delivers the same payload with the same `webhook-id`, freshly signed.',
+    idempotencyNote: 'Not replayed: each call queues one more delivery of the same event, which receivers deduplicate by `webhook-id`.',
     tag: 'Events',
     access: 'key',
     status: 202,
@@ -1034,7 +1054,9 @@ function operationObject(op: Operation): Json {
     ...(op.status === 303 ? {} : { content: op.response ? json(op.response) : { 'application/json': { schema: { type: 'object' } } } }),
   };
   const responses: Json = { [String(op.status)]: success };
-  for (const status of op.errors) responses[String(status)] = ref(ERROR_RESPONSES[status][0], 'responses');
+  // A POST that stores its answer under the Idempotency-Key refuses a key over 255 characters with a 400.
+  const errors = op.replays && !op.errors.includes(400) ? [400 as const, ...op.errors] : op.errors;
+  for (const status of [...errors].sort()) responses[String(status)] = ref(ERROR_RESPONSES[status][0], 'responses');
   let requestBody: Json | undefined;
   if (op.body) {
     const content: Json = { 'application/json': { schema: op.body.schema } };
