@@ -47,18 +47,23 @@ describe('card payment with CARD_PROVIDER=stripe', () => {
       client_reference_id: expect.stringMatching(/^txn_/),
       locale: 'nb',
       success_url: `${BASE_URL}/pay/${token}/receipt`,
-      cancel_url: `${BASE_URL}/pay/${token}`,
+      // Cancelling goes through our API, which sends the payer on to the invoice's cancelUrl or back to /pay/{token}.
+      cancel_url: `${BASE_URL}/api/v1/pay/${token}/checkout-cancelled`,
       line_items: { '0': { quantity: '1', price_data: { currency: 'nok', unit_amount: '34900', product_data: { name: 'Ski wax' } } } },
       metadata: { invoiceId: created.body.id },
     });
     expect(request.idempotencyKey).toBe(`checkout-${request.form.client_reference_id}`);
 
-    const session = stripe.complete(sessionId);
+    const session = stripe.complete(sessionId, { brand: 'visa', last4: '4242', country: 'NO', wallet: 'apple_pay' });
     const event = { id: `evt_${sessionId}`, object: 'event', type: 'checkout.session.completed', data: { object: session } };
     expect(await sendWebhook(event)).toBe(200);
     expect(await sendWebhook(event)).toBe(200);
     await page.goto(session.success_url);
     await page.getByText(/^(Paid|Betalt)$/).first().waitFor({ timeout: 15_000 });
+    // What was charged, from the PaymentIntent's latest charge (payment_method_details.card and the balance transaction's fee).
+    const paid = await api('GET', `/transactions/${String(request.form.client_reference_id)}`, { key: merchant.apiKey });
+    expect(paid.body).toMatchObject({ status: 'succeeded', card: { brand: 'visa', last4: '4242', country: 'NO', wallet: 'apple_pay' }, fee: { amount: 704, currency: 'NOK' } });
+    expect(stripe.requests.some((r) => r.method === 'GET' && r.path === `/v1/payment_intents/${session.payment_intent}`)).toBe(true);
 
     const refund = await api('POST', `/invoices/${created.body.id}/refund`, { key: merchant.apiKey, body: { amount: 4900 } });
     expect(refund.body).toMatchObject({ status: 'partially_refunded', amountRefunded: 4900 });
