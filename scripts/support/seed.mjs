@@ -52,6 +52,8 @@ export async function seedMerchant(projectId, merchant) {
   } catch {
     user = await auth.createUser({ email: merchant.email, password: merchant.password, displayName: `${merchant.name} owner` });
   }
+  // Members are people who proved their address (the rules and the API require a verified email).
+  if (!user.emailVerified) await auth.updateUser(user.uid, { emailVerified: true });
   const role = merchant.role ?? 'owner';
   await auth.setCustomUserClaims(user.uid, { merchantId: merchant.merchantId, role });
   await db.collection('merchants').doc(merchant.merchantId).collection('members').doc(user.uid).set({ email: merchant.email, role, createdAt: now });

@@ -14,7 +14,7 @@ let staffUid: string;
 beforeAll(async () => {
   owner = await createMerchant();
   ownerToken = await idTokenFor(owner.email, owner.password);
-  const staff = await admin().auth.createUser({ email: `staff-${owner.merchantId}@example.com`, password: 'staff-password' });
+  const staff = await admin().auth.createUser({ email: `staff-${owner.merchantId}@example.com`, password: 'staff-password', emailVerified: true });
   await addMember(owner.merchantId, staff.uid, `staff-${owner.merchantId}@example.com`, 'staff');
   staffUid = staff.uid;
   staffToken = await idTokenFor(`staff-${owner.merchantId}@example.com`, 'staff-password');
@@ -53,7 +53,7 @@ describe('the API enforces the role table of domain/access.ts', () => {
     expect(Object.keys(requestFor).sort()).toEqual(Object.keys(API_ACCESS).sort());
     // A merchant of its own: the walk rotates secrets and creates keys.
     const walked = await createMerchant();
-    const walkStaff = await admin().auth.createUser({ email: `staff-${walked.merchantId}@example.com`, password: 'staff-password' });
+    const walkStaff = await admin().auth.createUser({ email: `staff-${walked.merchantId}@example.com`, password: 'staff-password', emailVerified: true });
     await addMember(walked.merchantId, walkStaff.uid, `staff-${walked.merchantId}@example.com`, 'staff');
     const keyOf: Record<CallerRole, string> = {
       api: walked.apiKey,
@@ -86,7 +86,7 @@ describe('the API enforces the role table of domain/access.ts', () => {
   });
 
   it('ends a removed member’s API access at once, even with a token issued before', async () => {
-    const leaver = await admin().auth.createUser({ email: `leaver-${owner.merchantId}@example.com`, password: 'leaver-password' });
+    const leaver = await admin().auth.createUser({ email: `leaver-${owner.merchantId}@example.com`, password: 'leaver-password', emailVerified: true });
     await addMember(owner.merchantId, leaver.uid, `leaver-${owner.merchantId}@example.com`, 'staff');
     const token = await idTokenFor(`leaver-${owner.merchantId}@example.com`, 'leaver-password');
     expect((await api('GET', '/invoices', { key: token })).status).toBe(200);

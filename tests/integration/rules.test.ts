@@ -82,7 +82,8 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
-const asMember = (uid: string, m: string, role: string) => env.authenticatedContext(uid, { merchantId: m, role }).firestore();
+const asMember = (uid: string, m: string, role: string, emailVerified = true) =>
+  env.authenticatedContext(uid, { merchantId: m, role, email: `${uid}@example.com`, email_verified: emailVerified }).firestore();
 const ownerA = () => asMember('owner-a', A, 'owner');
 const staffA = () => asMember('staff-a', A, 'staff');
 const ownerB = () => asMember('owner-b', B, 'owner');
@@ -108,9 +109,12 @@ describe('firestore.rules: the role table of domain/access.ts', () => {
     }
   });
 
-  it('grants nothing on claims alone: the membership document decides whether and as what', async () => {
+  it('grants nothing on claims alone: a verified email and the membership document decide whether and as what', async () => {
     const forged = asMember('forged-owner', A, 'owner');
     for (const path of Object.values(tablePaths(A))) await assertFails(getDoc(doc(forged, path)));
+    // A session from before the address was verified (e.g. of an account someone else made with it) counts for nothing.
+    const unverified = asMember('owner-a', A, 'owner', false);
+    for (const path of Object.values(tablePaths(A))) await assertFails(getDoc(doc(unverified, path)));
     const staffClaimingOwner = asMember('staff-a', A, 'owner');
     for (const [entry, path] of Object.entries(tablePaths(A)) as [keyof typeof FIRESTORE_READ_ACCESS, string][]) {
       if ((FIRESTORE_READ_ACCESS[entry] as readonly MemberRole[]).includes('staff')) await assertSucceeds(getDoc(doc(staffClaimingOwner, path)));

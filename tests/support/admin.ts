@@ -52,7 +52,7 @@ export async function createMerchant(options: { callbackUrl?: string; role?: 'ow
   await db.collection('merchantSecrets').doc(merchantId).set({ webhookSecrets: [{ secret: webhookSecret, createdAt: now, expiresAt: null }] });
   const email = `owner-${suffix}@example.com`;
   const password = `pw-${suffix}`;
-  const user = await auth.createUser({ email, password });
+  const user = await auth.createUser({ email, password, emailVerified: true });
   await addMember(merchantId, user.uid, email, options.role ?? 'owner');
   return { merchantId, apiKey, webhookSecret, email, password, uid: user.uid };
 }

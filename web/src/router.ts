@@ -17,6 +17,8 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/SandboxCheckoutView.vue'),
     props: true,
   },
+  // Outside the dashboard layout: the invitee is signed in but not yet a member.
+  { path: '/merchant/invite', name: 'merchant-invite', component: () => import('./merchant/views/InviteView.vue') },
   {
     path: '/merchant',
     component: () => import('./merchant/MerchantLayout.vue'),

@@ -278,11 +278,8 @@ export async function rotateWebhookSecret(db: Firestore, merchantId: string) {
 /** The slice of firebase-admin's Auth the member endpoints use. */
 export interface MemberAuth {
   getUser(uid: string): Promise<{ uid: string; email?: string; customClaims?: Record<string, unknown> }>;
-  getUserByEmail(email: string): Promise<{ uid: string; email?: string; customClaims?: Record<string, unknown> }>;
-  createUser(props: { email: string; password: string; emailVerified?: boolean }): Promise<{ uid: string; email?: string }>;
   setCustomUserClaims(uid: string, claims: Record<string, unknown> | null): Promise<void>;
   revokeRefreshTokens(uid: string): Promise<void>;
-  generatePasswordResetLink(email: string): Promise<string>;
 }
 
 const membersRef = (db: Firestore, merchantId: string) => merchantRef(db, merchantId).collection('members');
@@ -314,33 +311,139 @@ export async function listMembers(db: Firestore, merchantId: string) {
   return { object: 'list', data, hasMore: false };
 }
 
-function randomPassword(): string {
-  return randomBytes(24).toString('base64url');
-}
-
 const isAuthError = (error: unknown, code: string) => (error as { code?: string } | null)?.code === code;
 
-export async function addMember(db: Firestore, auth: MemberAuth, merchantId: string, input: z.output<typeof addUserSchema>) {
+// ---------------------------------------------------------------------------------------------
+// Invitations: access only for whoever proves control of the invited address
+
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * `invitations/{sha256(token)}` (server-only). The token (256 bits from the CSPRNG) is in the
+ * invitation link only; the document holds its hash.
+ */
+export interface InvitationDoc {
+  merchantId: string;
+  email: string;
+  role: MemberRole;
+  invitedBy: string | null;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  acceptedAt: Timestamp | null;
+  acceptedBy: string | null;
+  revokedAt: Timestamp | null;
+}
+
+const invitations = (db: Firestore) => db.collection('invitations');
+
+const invitationView = (id: string, doc: InvitationDoc) => ({
+  id,
+  object: 'invitation' as const,
+  email: doc.email,
+  role: doc.role,
+  createdAt: iso(doc.createdAt),
+  expiresAt: iso(doc.expiresAt),
+});
+
+export const isPendingInvitation = (doc: InvitationDoc, nowMs: number) => !doc.acceptedAt && !doc.revokedAt && doc.expiresAt.toMillis() > nowMs;
+
+/** The link the owner hands the invitee; the token is in the fragment, so no server or referrer logs it. */
+export const invitationUrl = (publicBaseUrl: string, token: string) => `${publicBaseUrl}/merchant/invite#${token}`;
+
+export async function createInvitation(db: Firestore, merchantId: string, invitedBy: string | null, input: z.output<typeof addUserSchema>, publicBaseUrl: string) {
   const email = input.email.toLowerCase();
-  let user: { uid: string; customClaims?: Record<string, unknown> };
-  try {
-    user = await auth.getUserByEmail(email);
-    const claimed = user.customClaims?.merchantId;
-    if (typeof claimed === 'string' && claimed !== merchantId) {
-      throw new DomainError('invalid_state', 'This email already belongs to another merchant’s user.', {
-        errors: [{ field: 'email', message: 'Already a user of another merchant.' }],
-      });
-    }
-  } catch (error) {
-    if (!isAuthError(error, 'auth/user-not-found')) throw error;
-    user = await auth.createUser({ email, password: randomPassword(), emailVerified: false });
+  const existing = await membersRef(db, merchantId).where('email', '==', email).limit(1).get();
+  if (!existing.empty) {
+    throw new DomainError('invalid_state', 'This email is already a user of this merchant.', { errors: [{ field: 'email', message: 'Already a user.' }] });
   }
-  await auth.setCustomUserClaims(user.uid, { merchantId, role: input.role });
-  // Sessions pick up the new role on their next token refresh.
-  const doc: MemberDoc = { email, role: input.role, createdAt: Timestamp.now() };
-  await membersRef(db, merchantId).doc(user.uid).set(doc);
-  const passwordResetLink = await auth.generatePasswordResetLink(email);
-  return { ...memberView(user.uid, doc), object: 'user', passwordResetLink };
+  const token = randomBytes(32).toString('base64url');
+  const id = sha256Hex(token);
+  const now = Timestamp.now();
+  const doc: InvitationDoc = {
+    merchantId,
+    email,
+    role: input.role,
+    invitedBy,
+    createdAt: now,
+    expiresAt: Timestamp.fromMillis(now.toMillis() + INVITATION_TTL_MS),
+    acceptedAt: null,
+    acceptedBy: null,
+    revokedAt: null,
+  };
+  await invitations(db).doc(id).create(doc);
+  return { ...invitationView(id, doc), inviteUrl: invitationUrl(publicBaseUrl, token) };
+}
+
+export async function listInvitations(db: Firestore, merchantId: string, nowMs = Date.now()) {
+  const snap = await invitations(db).where('merchantId', '==', merchantId).get();
+  const data = snap.docs
+    .filter((d) => isPendingInvitation(d.data() as InvitationDoc, nowMs))
+    .map((d) => invitationView(d.id, d.data() as InvitationDoc))
+    .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+  return { object: 'list', data, hasMore: false };
+}
+
+export async function revokeInvitation(db: Firestore, merchantId: string, id: string) {
+  if (!/^[0-9a-f]{64}$/.test(id)) throw notFound('Invitation');
+  const ref = invitations(db).doc(id);
+  return db.runTransaction(async (tx) => {
+    const doc = (await tx.get(ref)).data() as InvitationDoc | undefined;
+    if (!doc || doc.merchantId !== merchantId || doc.acceptedAt) throw notFound('Invitation');
+    if (!doc.revokedAt) tx.update(ref, { revokedAt: Timestamp.now() });
+    return { ...invitationView(id, doc), revoked: true };
+  });
+}
+
+/** What acceptance knows of the signed-in user: their verified ID token. */
+export interface InvitedUser {
+  uid: string;
+  email?: string;
+  email_verified?: boolean;
+  merchantId?: unknown;
+}
+
+export const acceptInvitationSchema = z.strictObject({
+  token: z.string({ error: 'The token from the invitation link.' }).regex(/^[A-Za-z0-9_-]{43}$/, 'The token from the invitation link.'),
+});
+
+/**
+ * Makes the signed-in user a member, if they prove control of the invited address: their
+ * account's email is verified (by Firebase's verification link, or by setting the password
+ * through a reset link sent to it) and equals the invitation's. An account someone made
+ * beforehand with that email, never verified, gains nothing.
+ */
+export async function acceptInvitation(db: Firestore, auth: MemberAuth, user: InvitedUser, token: string) {
+  const ref = invitations(db).doc(sha256Hex(token));
+  const invalid = () => new DomainError('not_found', 'This invitation is not valid any more; ask for a new one.');
+  const found = (await ref.get()).data() as InvitationDoc | undefined;
+  if (!found || found.revokedAt || (found.acceptedBy && found.acceptedBy !== user.uid) || (!found.acceptedAt && found.expiresAt.toMillis() <= Date.now())) throw invalid();
+  if ((user.email ?? '').toLowerCase() !== found.email) {
+    throw new DomainError('forbidden', 'This invitation is for another email address; sign in with the invited one.', { extra: { reason: 'email_mismatch' } });
+  }
+  if (user.email_verified !== true) {
+    throw new DomainError('forbidden', 'Verify your email address first: open the link we sent you, then accept again.', { extra: { reason: 'email_not_verified' } });
+  }
+  if (typeof user.merchantId === 'string' && user.merchantId !== found.merchantId && (await memberRole(db, user.merchantId, user.uid))) {
+    throw new DomainError('invalid_state', 'This account already belongs to another merchant.');
+  }
+  const member = await db.runTransaction(async (tx) => {
+    const invitation = (await tx.get(ref)).data() as InvitationDoc | undefined;
+    if (!invitation || invitation.revokedAt || (invitation.acceptedBy && invitation.acceptedBy !== user.uid)) throw invalid();
+    const memberRef = membersRef(db, invitation.merchantId).doc(user.uid);
+    if (invitation.acceptedAt) {
+      // Accepting again answers the same, but never brings back a member who was removed since.
+      const current = (await tx.get(memberRef)).data() as MemberDoc | undefined;
+      if (!current) throw invalid();
+      return { merchantId: invitation.merchantId, doc: current };
+    }
+    const doc: MemberDoc = { email: invitation.email, role: invitation.role, createdAt: Timestamp.now() };
+    tx.set(memberRef, doc);
+    tx.update(ref, { acceptedAt: doc.createdAt, acceptedBy: user.uid });
+    return { merchantId: invitation.merchantId, doc };
+  });
+  // The claim only names the merchant for the dashboard; the membership document grants access.
+  await auth.setCustomUserClaims(user.uid, { merchantId: member.merchantId, role: member.doc.role });
+  return { ...memberView(user.uid, member.doc), object: 'user' as const, merchantId: member.merchantId };
 }
 
 export async function removeMember(db: Firestore, auth: MemberAuth, merchantId: string, uid: string, callerUid: string | null) {

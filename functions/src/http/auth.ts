@@ -39,7 +39,8 @@ async function callerOf(services: Services, request: ApiRequest): Promise<Caller
   if (isIdToken(bearer)) {
     const user = await signedInUser(request);
     const merchantId = user.merchantId;
-    const role = typeof merchantId === 'string' ? await memberRole(services.db, merchantId, user.uid) : null;
+    // As in firestore.rules: a verified address and a membership document.
+    const role = typeof merchantId === 'string' && user.email_verified === true ? await memberRole(services.db, merchantId, user.uid) : null;
     if (!role) throw new DomainError('forbidden', 'This account belongs to no merchant.');
     return { merchant: await loadMerchant(services.db, merchantId as string), role, uid: user.uid };
   }

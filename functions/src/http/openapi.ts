@@ -8,7 +8,7 @@ import {
   sandboxPaySchema,
   startPaymentSchema,
 } from '../domain/schemas';
-import { addUserSchema, createApiKeySchema, settingsPatchSchema, statsQuerySchema } from '../domain/console';
+import { acceptInvitationSchema, addUserSchema, createApiKeySchema, settingsPatchSchema, statsQuerySchema } from '../domain/console';
 import { INVOICE_STATUSES, SMS_STATUSES, TRANSACTION_STATUSES } from '../domain/status';
 import { CALLBACK_TYPES } from '../domain/types';
 import { INVOICE_CSV_COLUMNS, METADATA_COLUMN_PREFIX, READ_ONLY_CSV_COLUMNS } from '../domain/csvColumns';
@@ -331,7 +331,20 @@ export const webhookSecretListSchema = z.object({
 });
 
 export const memberSchema = z.object({ uid: z.string(), email: z.string(), role: z.enum(['owner', 'staff']), createdAt: nullableDateTime });
-export const memberCreatedSchema = memberSchema.extend({ object: z.literal('user'), passwordResetLink: z.string() });
+export const invitationSchema = z.object({
+  id: z.string().describe('The SHA-256 of the invitation token.'),
+  object: z.literal('invitation'),
+  email: z.string(),
+  role: z.enum(['owner', 'staff']),
+  createdAt: nullableDateTime,
+  expiresAt: nullableDateTime,
+});
+export const invitationCreatedSchema = invitationSchema.extend({
+  inviteUrl: z.string().describe('The link to hand the invitee (shown once); it works only for a signed-in user whose verified email is the invited one.'),
+});
+export const invitationListSchema = listOf(invitationSchema);
+export const invitationRevokedSchema = invitationSchema.extend({ revoked: z.literal(true) });
+export const memberAcceptedSchema = memberSchema.extend({ object: z.literal('user'), merchantId: z.string() });
 export const memberListSchema = listOf(memberSchema);
 export const memberDeletedSchema = z.object({ uid: z.string(), object: z.literal('user'), deleted: z.literal(true) });
 
@@ -415,7 +428,11 @@ export const responseSchemas = {
   ApiKeyList: apiKeyListSchema,
   WebhookSecretList: webhookSecretListSchema,
   Member: memberSchema,
-  MemberCreated: memberCreatedSchema,
+  Invitation: invitationSchema,
+  InvitationCreated: invitationCreatedSchema,
+  InvitationList: invitationListSchema,
+  InvitationRevoked: invitationRevokedSchema,
+  MemberAccepted: memberAcceptedSchema,
   MemberList: memberListSchema,
   MemberDeleted: memberDeletedSchema,
   Overview: overviewSchema,
@@ -444,6 +461,7 @@ const INPUT_COMPONENTS: Record<string, z.ZodType> = {
   SettingsPatchRequest: settingsPatchSchema,
   CreateApiKeyRequest: createApiKeySchema,
   AddUserRequest: addUserSchema,
+  AcceptInvitationRequest: acceptInvitationSchema,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -497,7 +515,7 @@ const json = (schemaName: string) => ({ 'application/json': { schema: ref(schema
 const LIVE_NOTE = 'With a `sk_live_` key while the configured card or phone provider is a sandbox: 403 `live_mode_unavailable`, nothing is created.';
 
 type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 429 | 502;
-type Access = 'public' | 'key' | 'owner' | 'member';
+type Access = 'public' | 'key' | 'owner' | 'member' | 'ownerSession' | 'session';
 
 interface Operation {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -529,6 +547,7 @@ const PATH_PARAMS: Record<string, Json> = {
   'checkout:id': { type: 'string', description: 'Sandbox checkout session id.' },
   'api-keys:id': { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'API key id (from `GET /api-keys`).' },
   'users:uid': { type: 'string', description: 'The user’s uid.' },
+  'invitations:id': { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Invitation id (from `GET /invitations`).' },
 };
 
 function pathParameters(path: string): Json[] {
@@ -665,7 +684,7 @@ const OPERATIONS: Operation[] = [
     summary: 'Refund the paid transaction, in full or in part',
     description: 'Without `amount`, refunds what is left. Phone bill payments refund in full only.',
     tag: 'Invoices',
-    access: 'key',
+    access: 'owner',
     body: { schema: ref('RefundRequest'), required: false },
     status: 200,
     response: 'RefundedInvoice',
@@ -684,7 +703,7 @@ const OPERATIONS: Operation[] = [
     description:
       'Either `{ invoiceId, method }` for an existing invoice, or the fields of `POST /invoices` plus `method` to create the invoice and start paying it at once. Card answers `next.type = redirect`; phone sends a PIN by SMS and answers `next.type = pin`. ' + LIVE_NOTE,
     tag: 'Transactions',
-    access: 'key',
+    access: 'owner',
     body: { schema: { oneOf: [ref('TransactionForInvoiceRequest'), ref('TransactionWithInvoiceRequest')] } },
     status: 201,
     response: 'Transaction',
@@ -712,7 +731,7 @@ const OPERATIONS: Operation[] = [
     summary: 'Confirm a phone payment with the PIN from the SMS',
     description: 'A wrong PIN answers 400 with `attemptsLeft`; after 3 wrong tries, or once the PIN expired, the transaction fails (409). A declined charge answers 402 `payment_declined`.',
     tag: 'Transactions',
-    access: 'key',
+    access: 'owner',
     body: bodyOf('VerifyPinRequest'),
     status: 200,
     response: 'Transaction',
@@ -728,7 +747,7 @@ const OPERATIONS: Operation[] = [
     operationId: 'getEvent',
     summary: 'A callback event and its deliveries',
     tag: 'Events',
-    access: 'key',
+    access: 'owner',
     status: 200,
     response: 'CallbackEvent',
     responseDescription: 'The event, its payload and every delivery attempt.',
@@ -742,7 +761,7 @@ const OPERATIONS: Operation[] = [
     description: 'Delivers the same payload with the same `webhook-id`, freshly signed.',
     idempotencyNote: 'Not replayed: each call queues one more delivery of the same event, which receivers deduplicate by `webhook-id`.',
     tag: 'Events',
-    access: 'key',
+    access: 'owner',
     status: 202,
     response: 'CallbackEvent',
     responseDescription: 'The event, queued for delivery.',
@@ -885,7 +904,7 @@ const OPERATIONS: Operation[] = [
     responseDescription: 'The settings after the change.',
     errors: [400, 401, 403, 429],
   },
-  { method: 'GET', path: '/api-keys', operationId: 'listApiKeys', summary: 'API keys', tag: 'Console', access: 'owner', status: 200, response: 'ApiKeyList', responseDescription: 'Keys, newest first.', errors: [401, 403, 429] },
+  { method: 'GET', path: '/api-keys', operationId: 'listApiKeys', summary: 'API keys', tag: 'Console', access: 'ownerSession', status: 200, response: 'ApiKeyList', responseDescription: 'Keys, newest first.', errors: [401, 403, 429] },
   {
     method: 'POST',
     path: '/api-keys',
@@ -893,7 +912,7 @@ const OPERATIONS: Operation[] = [
     summary: 'Create an API key',
     description: 'The secret is in this response only.',
     tag: 'Console',
-    access: 'owner',
+    access: 'ownerSession',
     body: bodyOf('CreateApiKeyRequest'),
     status: 201,
     response: 'ApiKeyCreated',
@@ -907,7 +926,7 @@ const OPERATIONS: Operation[] = [
     operationId: 'revokeApiKey',
     summary: 'Revoke an API key',
     tag: 'Console',
-    access: 'owner',
+    access: 'ownerSession',
     status: 200,
     response: 'ApiKey',
     responseDescription: 'The revoked key.',
@@ -920,7 +939,7 @@ const OPERATIONS: Operation[] = [
     operationId: 'getWebhookSecrets',
     summary: 'Callback signing secrets',
     tag: 'Console',
-    access: 'owner',
+    access: 'ownerSession',
     status: 200,
     response: 'WebhookSecretList',
     responseDescription: 'Every secret that signs now, newest first.',
@@ -933,27 +952,57 @@ const OPERATIONS: Operation[] = [
     summary: 'Rotate the callback signing secret',
     description: 'The new secret signs from now on; the old one keeps signing too for 24 hours.',
     tag: 'Console',
-    access: 'owner',
+    access: 'ownerSession',
     status: 200,
     response: 'WebhookSecretList',
     responseDescription: 'Every secret that signs now.',
     idempotencyNote: 'Not replayed: the answer holds secrets.',
     errors: [401, 403, 429],
   },
-  { method: 'GET', path: '/users', operationId: 'listUsers', summary: 'Dashboard users', tag: 'Console', access: 'owner', status: 200, response: 'MemberList', responseDescription: 'The merchant’s users.', errors: [401, 403, 429] },
+  { method: 'GET', path: '/users', operationId: 'listUsers', summary: 'Dashboard users', tag: 'Console', access: 'ownerSession', status: 200, response: 'MemberList', responseDescription: 'The merchant’s users.', errors: [401, 403, 429] },
   {
     method: 'POST',
     path: '/users',
-    operationId: 'addUser',
-    summary: 'Add a dashboard user',
+    operationId: 'inviteUser',
+    summary: 'Invite a dashboard user',
+    description: 'Creates an invitation; no account gets access until the invitee accepts it signed in with the invited, verified email.',
     tag: 'Console',
-    access: 'owner',
+    access: 'ownerSession',
     body: bodyOf('AddUserRequest'),
     status: 201,
-    response: 'MemberCreated',
-    responseDescription: 'The user, with a one-time link to set a password.',
+    response: 'InvitationCreated',
+    responseDescription: 'The invitation, with its link (shown once).',
     idempotencyNote: 'Not replayed: the answer holds a one-time link.',
     errors: [400, 401, 403, 409, 429],
+  },
+  { method: 'GET', path: '/invitations', operationId: 'listInvitations', summary: 'Pending invitations', tag: 'Console', access: 'ownerSession', status: 200, response: 'InvitationList', responseDescription: 'Invitations not yet accepted, revoked or expired.', errors: [401, 403, 429] },
+  {
+    method: 'POST',
+    path: '/invitations/{id}/revoke',
+    operationId: 'revokeInvitation',
+    summary: 'Revoke an invitation',
+    tag: 'Console',
+    access: 'ownerSession',
+    status: 200,
+    response: 'InvitationRevoked',
+    responseDescription: 'The revoked invitation.',
+    idempotencyNote: 'Not needed: revoking again answers the same.',
+    errors: [401, 403, 404, 429],
+  },
+  {
+    method: 'POST',
+    path: '/invitations/accept',
+    operationId: 'acceptInvitation',
+    summary: 'Accept an invitation',
+    description: 'For a signed-in user (ID token) whose email is verified and equals the invitation’s; else 403 with `reason` `email_not_verified` or `email_mismatch`.',
+    tag: 'Console',
+    access: 'session',
+    body: bodyOf('AcceptInvitationRequest'),
+    status: 200,
+    response: 'MemberAccepted',
+    responseDescription: 'The new membership.',
+    idempotencyNote: 'Not needed: accepting again answers the same.',
+    errors: [400, 401, 403, 404, 409, 429],
   },
   {
     method: 'DELETE',
@@ -961,7 +1010,7 @@ const OPERATIONS: Operation[] = [
     operationId: 'removeUser',
     summary: 'Remove a dashboard user',
     tag: 'Console',
-    access: 'owner',
+    access: 'ownerSession',
     status: 200,
     response: 'MemberDeleted',
     responseDescription: 'Removed; their sessions are revoked.',
@@ -1039,6 +1088,10 @@ function security(access: Access): Json {
       return { 'x-access': 'Secret key, or a signed-in dashboard user (owner or staff).' };
     case 'owner':
       return { 'x-access': 'Secret key, or a signed-in dashboard owner (staff get 403).' };
+    case 'ownerSession':
+      return { 'x-access': 'A signed-in dashboard owner only (ID token); secret keys and staff get 403.' };
+    case 'session':
+      return { 'x-access': 'Any signed-in user (Firebase ID token); secret keys get 401.' };
   }
 }
 

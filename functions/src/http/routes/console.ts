@@ -2,22 +2,26 @@ import { getAuth } from 'firebase-admin/auth';
 import type { Services } from '../../services';
 import type { Router } from '../router';
 import { jsonBody } from '../request';
-import { authorize } from '../auth';
+import { authorize, signedInUser } from '../auth';
 import { DomainError } from '../../domain/errors';
 import { parseOrThrow } from '../../domain/schemas';
 import { callbackUrlProblem } from '../../domain/callbackUrl';
 import { adminApp } from '../../adapters/firestore';
 import {
-  addMember,
+  acceptInvitation,
+  acceptInvitationSchema,
   addUserSchema,
+  createInvitation,
   createApiKey,
   createApiKeySchema,
   getWebhookSecrets,
   listApiKeys,
+  listInvitations,
   listMembers,
   overviewStats,
   removeMember,
   revokeApiKey,
+  revokeInvitation,
   rotateWebhookSecret,
   settingsPatchSchema,
   settingsView,
@@ -87,10 +91,28 @@ export function consoleRoutes(router: Router<Services>): void {
       return { status: 200, body: await listMembers(services.db, merchant.id) };
     })
 
+    // Inviting never touches an account: the invitee proves control of the address to accept.
     .on('POST', '/users', async (request, _params, services) => {
-      const { merchant } = await authorize(services, request, 'members.invite');
+      const { merchant, uid } = await authorize(services, request, 'members.invite');
       const input = parseOrThrow(addUserSchema, jsonBody(request));
-      return { status: 201, body: await addMember(services.db, memberAuth(), merchant.id, input) };
+      return { status: 201, body: await createInvitation(services.db, merchant.id, uid, input, services.publicBaseUrl) };
+    })
+
+    .on('GET', '/invitations', async (request, _params, services) => {
+      const { merchant } = await authorize(services, request, 'members.read');
+      return { status: 200, body: await listInvitations(services.db, merchant.id) };
+    })
+
+    .on('POST', '/invitations/:id/revoke', async (request, { id }, services) => {
+      const { merchant } = await authorize(services, request, 'members.invite');
+      return { status: 200, body: await revokeInvitation(services.db, merchant.id, id!) };
+    })
+
+    // Any signed-in user (not yet a member of anything): the invitation and a verified email decide.
+    .on('POST', '/invitations/accept', async (request, _params, services) => {
+      const user = await signedInUser(request);
+      const { token } = parseOrThrow(acceptInvitationSchema, jsonBody(request));
+      return { status: 200, body: await acceptInvitation(services.db, memberAuth(), user, token) };
     })
 
     .on('DELETE', '/users/:uid', async (request, { uid }, services) => {
