@@ -46,9 +46,9 @@ function cardProvider(db: Firestore, publicBaseUrl: string): CardProvider {
   throw new Error(`CARD_PROVIDER must be "sandbox" or "stripe", not "${name}".`);
 }
 
-function smsSender(tasks: TaskQueue, publicBaseUrl: string): SmsSender {
+function smsSender(db: Firestore, tasks: TaskQueue, publicBaseUrl: string): SmsSender {
   const name = params.SMS_PROVIDER.value();
-  if (name === 'outbox') return outboxSmsSender(tasks, params.OUTBOX_DELIVERY_DELAY_SECONDS.value());
+  if (name === 'outbox') return outboxSmsSender(db, tasks, params.OUTBOX_DELIVERY_DELAY_SECONDS.value());
   if (name === 'twilio') {
     return twilioSmsSender({
       accountSid: params.TWILIO_ACCOUNT_SID.value(),
@@ -97,7 +97,7 @@ export function getServices(): Services {
       return (card ??= cardProvider(db, publicBaseUrl));
     },
     get sms() {
-      return (sms ??= smsSender(cloudTasks, publicBaseUrl));
+      return (sms ??= smsSender(db, cloudTasks, publicBaseUrl));
     },
     get phone() {
       return (phone ??= phoneBilling());

@@ -64,7 +64,9 @@ describe('the API enforces the role table of domain/access.ts', () => {
     for (const [action, [method, path, body]] of Object.entries(requestFor) as [ApiAction, [string, string, unknown?]][]) {
       await Promise.all(
         CALLER_ROLES.map(async (role) => {
-          const call = await api(method, path, { key: keyOf[role], body });
+          let call = await api(method, path, { key: keyOf[role], body });
+          // The emulator's gateway times out under load; that says nothing about access, so ask again.
+          if (call.status === 504) call = await api(method, path, { key: keyOf[role], body });
           const allowed = (API_ACCESS[action] as readonly CallerRole[]).includes(role);
           const ok = allowed ? call.status !== 403 && call.status !== 401 && call.status < 500 : call.status === 403 && call.body.code === 'forbidden';
           if (!ok) wrong.push(`${role} ${action} (${method} ${path}) → ${call.status} ${call.body?.code ?? ''}`);

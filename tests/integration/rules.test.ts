@@ -46,6 +46,7 @@ const serverOnly = [
   'merchants/merchant-a/members/owner-a',
   'merchants/merchant-a/disabledCallbackUrls/h',
   'invitations/i',
+  'outboxHandset/sms-1',
 ];
 
 const member = (uid: string, m: string, role: MemberRole) => ({ uid, m, role });

@@ -4,6 +4,10 @@ import { Webhook } from 'standardwebhooks';
 import type { TaskQueue } from '../adapters/tasks';
 import { sha256Hex } from './ids';
 import { invoiceRef } from './timeline';
+import type { CallbackTarget } from './callbackUrl';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 
 /** Seconds before each retry, per the spec: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 24 h, 24 h. */
 export const CALLBACK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000, 86400, 86400];
@@ -15,25 +19,44 @@ export interface CallbackResponse {
   error: string | null;
 }
 
-/** The port callbacks go out through; the real one is `fetch` with no redirects followed. */
-export type CallbackPoster = (url: string, headers: Record<string, string>, body: string) => Promise<CallbackResponse>;
+/** The port callbacks go out through; the real one connects to the checked address, follows no redirect. */
+export type CallbackPoster = (target: CallbackTarget, headers: Record<string, string>, body: string) => Promise<CallbackResponse>;
 
-export const fetchCallbackPoster: CallbackPoster = async (url, headers, body) => {
+/**
+ * POSTs to the address resolved and checked before (`target.address`), with the URL's host name
+ * as Host header and TLS server name (and certificate check): pinned, so no second DNS answer is
+ * ever used. No redirect is followed; only the status code is read.
+ */
+export const pinnedCallbackPoster: CallbackPoster = (target, headers, body) => {
   const started = Date.now();
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'smspay-callbacks/1', ...headers },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS),
+  const url = new URL(target.url);
+  const pinned: LookupFunction = (_host, options, callback) => {
+    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<CallbackResponse>((resolve) => {
+    const done = (statusCode: number | null, error: string | null) => resolve({ statusCode, durationMs: Date.now() - started, error });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        lookup: pinned,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'smspay-callbacks/1', ...headers },
+      },
+      (response) => {
+        response.resume();
+        clearTimeout(timer);
+        done(response.statusCode ?? null, null);
+      },
+    );
+    const timer = setTimeout(() => req.destroy(new Error('timeout after 15 s')), CALLBACK_TIMEOUT_MS);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      done(null, error.message);
     });
-    await response.body?.cancel().catch(() => undefined);
-    return { statusCode: response.status, durationMs: Date.now() - started, error: null };
-  } catch (error) {
-    const name = (error as Error).name;
-    return { statusCode: null, durationMs: Date.now() - started, error: name === 'TimeoutError' ? 'timeout after 15 s' : (error as Error).message };
-  }
+    req.end(body);
+  });
 };
 
 export interface DeliverDeps {
@@ -41,8 +64,8 @@ export interface DeliverDeps {
   post: CallbackPoster;
   tasks: TaskQueue;
   schedule: number[];
-  /** Refuses URLs that may not receive callbacks in this environment (see callbackUrl.ts). */
-  checkUrl: (url: string) => Promise<string | null>;
+  /** Resolves and checks the URL for this environment (see callbackUrl.ts): the address to connect to, or why not. */
+  resolveTarget: (url: string) => Promise<{ target: CallbackTarget } | { problem: string }>;
 }
 
 export const callbackEventRef = (db: Firestore, id: string) => db.collection('callbackEvents').doc(id);
@@ -75,18 +98,19 @@ export async function deliverCallback(deps: DeliverDeps, eventId: string, attemp
     await ref.update({ status: 'disabled', lastError: 'the endpoint answered 410 Gone earlier and is disabled', updatedAt: Timestamp.now() });
     return 'disabled';
   }
-  const refusal = await deps.checkUrl(url);
+  const resolved = await deps.resolveTarget(url);
+  const refusal = 'problem' in resolved ? resolved.problem : null;
   let response: CallbackResponse;
   if (live.length === 0) {
     response = { statusCode: null, durationMs: 0, error: 'the merchant has no callback signing secret' };
-  } else if (refusal) {
-    response = { statusCode: null, durationMs: 0, error: refusal };
+  } else if ('problem' in resolved) {
+    response = { statusCode: null, durationMs: 0, error: resolved.problem };
   } else {
     const body = event.payload as string;
     // During a rotation both secrets sign; receivers accept any one signature that verifies.
     const signatures = live.map((s) => new Webhook(s.secret).sign(eventId, now, body).split(' ')).flat();
     response = await deps.post(
-      url,
+      resolved.target,
       { 'webhook-id': eventId, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signatures.join(' ') },
       body,
     );

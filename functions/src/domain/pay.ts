@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { CardProvider } from '../adapters/cardProvider';
 import type { PhoneBilling, PhoneChargeRequest } from '../adapters/phoneBilling';
 import { PIN_MAX_ATTEMPTS, PIN_TTL_MS, generatePin, hashPin } from './pin';
-import { pinPepper, pinRef, queueSms, renderPinSms } from './phoneSms';
+import { pinPepper, pinRef, queuePinSms } from './phoneSms';
 import { readPaymentStartLimits } from './limits';
 
 /** Unknown, expired and cancelled tokens all answer this, so a token's fate is not revealed. */
@@ -309,7 +309,7 @@ async function beginCheckout(deps: StartPaymentDeps, txn: TransactionDoc, invoic
 function queuePin(db: Firestore, tx: Transaction, invoice: InvoiceDoc, txn: TransactionDoc, pepper: string, now: Timestamp): void {
   const pin = generatePin();
   tx.create(pinRef(db, txn.id), { hash: hashPin(pin, txn.id, txn.amount, pepper), expiresAt: txn.pinExpiresAt, attempts: 0, used: false });
-  queueSms(db, tx, invoice, 'pin', renderPinSms(pin, invoice), now);
+  queuePinSms(db, tx, invoice, pin, now);
 }
 
 async function waitForRedirect(db: Firestore, txnId: string): Promise<TransactionDoc> {

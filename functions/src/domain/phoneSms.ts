@@ -44,9 +44,20 @@ export function renderReceiptSms(invoice: InvoiceDoc): string {
 /**
  * Writes an SMS to the outbox (`smsMessages`) inside the caller's transaction; the
  * `onSmsMessageCreated` trigger hands it to the send queue once the transaction commits.
+ * `secretText`, when given, is what the provider is handed at send time; the message document
+ * (which merchant users read) keeps `body` only. It lives in a server-only document until sent.
  */
-export function queueSms(db: Firestore, tx: Transaction, invoice: InvoiceDoc, kind: SmsKind, body: string, now: Timestamp, sendAt: Timestamp | null = null): SmsMessageDoc {
-  const measured = measureSms(body);
+export function queueSms(
+  db: Firestore,
+  tx: Transaction,
+  invoice: InvoiceDoc,
+  kind: SmsKind,
+  body: string,
+  now: Timestamp,
+  sendAt: Timestamp | null = null,
+  secretText: string | null = null,
+): SmsMessageDoc {
+  const measured = measureSms(secretText ?? body);
   const message: SmsMessageDoc = {
     id: newId('sms'),
     merchantId: invoice.merchantId,
@@ -66,8 +77,19 @@ export function queueSms(db: Firestore, tx: Transaction, invoice: InvoiceDoc, ki
     updatedAt: now,
   };
   tx.create(db.collection('smsMessages').doc(message.id), message);
+  if (secretText !== null) tx.create(smsSecretTextRef(db, message.id), { text: secretText });
   return message;
 }
+
+/** The text of an SMS that carries a secret (a PIN): server-only, deleted once the SMS is handed over. */
+export const smsSecretTextRef = (db: Firestore, messageId: string) => db.collection('smsMessages').doc(messageId).collection('secrets').doc('text');
+
+/** What merchant users (dashboard Outbox, `GET /dev/outbox`, `smsMessages`) see in place of a PIN. */
+export const PIN_MASK = '••••••';
+
+/** The PIN SMS: stored redacted from the start; the provider gets the PIN only at send time. */
+export const queuePinSms = (db: Firestore, tx: Transaction, invoice: InvoiceDoc, pin: string, now: Timestamp): SmsMessageDoc =>
+  queueSms(db, tx, invoice, 'pin', renderPinSms(PIN_MASK, invoice), now, null, renderPinSms(pin, invoice));
 
 export const pinRef = (db: Firestore, transactionId: string) => db.collection('transactions').doc(transactionId).collection('secrets').doc('pin');
 

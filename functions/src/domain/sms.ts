@@ -4,6 +4,7 @@ import { PermanentSmsError, type SmsSender } from '../adapters/smsSender';
 import { canMoveSms, isPayable, type SmsStatus } from './status';
 import { changeInvoice, invoiceRef } from './timeline';
 import type { CallbackType, InvoiceDoc, SmsMessageDoc, TimelineType } from './types';
+import { smsSecretTextRef } from './phoneSms';
 
 const messageRef = (db: Firestore, id: string) => db.collection('smsMessages').doc(id);
 
@@ -45,6 +46,8 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
     if (message.sendAt && message.sendAt.toMillis() > Date.now() + 5_000) return { skip: 'not_due' as const };
     const invSnap = message.invoiceId ? await tx.get(invoiceRef(db, message.invoiceId)) : null;
     const optedOut = (await tx.get(optOutRef(db, message.to))).exists;
+    // A PIN SMS's real text is only here, server-side; the stored body is redacted.
+    const secretText = message.kind === 'pin' ? ((await tx.get(smsSecretTextRef(db, messageId))).get('text') as string | undefined) : undefined;
     let invoice = invSnap?.data() as InvoiceDoc | undefined;
     const now = Timestamp.now();
     if (optedOut) {
@@ -56,17 +59,21 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
       tx.update(snap.ref, { status: 'failed', failureCode: `invoice_${invoice.status}`, updatedAt: now });
       return { skip: 'skipped' as const };
     }
+    if (message.kind === 'pin' && secretText === undefined) {
+      tx.update(snap.ref, { status: 'failed', failureCode: 'text_unavailable', updatedAt: now });
+      return { skip: 'failed' as const };
+    }
     tx.update(snap.ref, { status: 'sending', updatedAt: now });
     if (message.kind === 'invoice' && invoice?.status === 'scheduled') {
       invoice = changeInvoice(db, tx, invoice, { to: 'sending', patch: { sms: { ...invoice.sms, status: 'queued' } }, timeline: { type: 'invoice.sms.queued' } }, now) ?? invoice;
     }
-    return { message };
+    return { message, text: secretText ?? message.body };
   });
   if (!claimed.message) return claimed.skip;
 
   let sent: Awaited<ReturnType<SmsSender['send']>>;
   try {
-    sent = await sender.send({ messageId, to: claimed.message.to, body: claimed.message.body, sender: claimed.message.sender });
+    sent = await sender.send({ messageId, to: claimed.message.to, body: claimed.text, sender: claimed.message.sender });
   } catch (error) {
     if (!(error instanceof PermanentSmsError)) {
       // Give the claim back so the queue's retry sends it; the provider did not take it.
@@ -79,6 +86,7 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
     logger.warn('SMS refused by the provider', { messageId, code: error.providerCode, message: error.message });
     const status: SmsStatus = error.providerCode === 'opted_out' ? 'opted_out' : 'failed';
     await recordSmsStatus(db, { messageId, status, failureCode: error.providerCode });
+    await smsSecretTextRef(db, messageId).delete();
     return status === 'opted_out' ? 'opted_out' : 'failed';
   }
   // The provider has the message: its claim stays, so a queue retry after a failure here finds it
@@ -88,9 +96,9 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
     const earlyRef = earlyReceiptRef(db, sent.provider, sent.providerMessageId);
     const early = (await tx.get(earlyRef)).data() as { status: SmsStatus; failureCode: string | null } | undefined;
     const now = Timestamp.now();
-    // A PIN must not outlive its SMS in our database; the outbox keeps it, as it is the local phone.
-    const redact = message.kind === 'pin' && sent.provider !== 'outbox' ? { body: message.body.replace(/\d{6}/, '••••••') } : {};
-    tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, ...redact, updatedAt: now });
+    tx.update(messageRef(db, messageId), { provider: sent.provider, providerMessageId: sent.providerMessageId, updatedAt: now });
+    // A PIN must not outlive its SMS in our database.
+    tx.delete(smsSecretTextRef(db, messageId));
     tx.set(providerIdRef(db, sent.provider, sent.providerMessageId), { messageId });
     const after = applySmsStatus(db, tx, message, invoice, { status: 'sent' }, now);
     if (early) {

@@ -2,8 +2,8 @@ import { onTaskDispatched } from 'firebase-functions/v2/tasks';
 import { logger } from 'firebase-functions';
 import { REGION } from '../region';
 import { getServices } from '../services';
-import { CALLBACK_RETRY_SCHEDULE, deliverCallback as deliver, fetchCallbackPoster } from '../domain/callbacks';
-import { resolvedCallbackUrlProblem } from '../domain/callbackUrl';
+import { CALLBACK_RETRY_SCHEDULE, deliverCallback as deliver, pinnedCallbackPoster } from '../domain/callbacks';
+import { resolveCallbackTarget } from '../domain/callbackUrl';
 import { CALLBACK_RETRY_SCHEDULE_SECONDS } from '../params';
 
 /** One attempt at a merchant callback; the retry schedule is ours (spec), not Cloud Tasks' backoff. */
@@ -16,10 +16,10 @@ export const deliverCallback = onTaskDispatched<{ eventId: string; attempt: numb
     const outcome = await deliver(
       {
         db: services.db,
-        post: fetchCallbackPoster,
+        post: pinnedCallbackPoster,
         tasks: services.tasks,
         schedule,
-        checkUrl: (url) => resolvedCallbackUrlProblem(url, { allowLoopback: services.emulator }),
+        resolveTarget: (url) => resolveCallbackTarget(url, { allowLoopback: services.emulator }),
       },
       request.data.eventId,
       request.data.attempt,
