@@ -22,7 +22,7 @@ describe('payer PINs are never readable by merchant users', () => {
     const started = await api('POST', `/pay/${token}/transactions`, { body: { method: 'phone' } });
     expect(started.status).toBe(201);
 
-    const sms = await waitForSms(merchant.apiKey, created.body.id, 'pin');
+    const sms = await waitForSms(merchant.apiKey, created.body.id, 'pin', 60_000);
     const pin = pinFrom(sms.body);
     expect(sms.body).toMatch(/^\d{6} is your code to pay NOK 49\.00 to Kiosk/);
     await waitForSnapshot(admin().db.collection('smsMessages').doc(sms.id), (s: DocumentSnapshot) => ['sent', 'delivered'].includes(s.get('status') as string));
