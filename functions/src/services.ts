@@ -11,19 +11,30 @@ import { twilioSmsSender } from './adapters/twilioSms';
 import { sandboxPhoneBilling } from './adapters/sandboxPhoneBilling';
 import { strexPhoneBilling } from './adapters/strexPhoneBilling';
 import * as params from './params';
-import { deploymentProviders, type DeploymentProviders } from './domain/modes';
+import { deploymentProviders, stripeKeyFor, type DeploymentProviders, type ProviderSettings } from './domain/modes';
+import { DomainError } from './domain/errors';
+import type { Mode, TransactionProvider } from './domain/types';
+
+/** What one mode's payments go through; a provider getter throws when the mode has none for it. */
+export interface ModeProviders {
+  readonly db: Firestore;
+  readonly publicBaseUrl: string;
+  readonly card: CardProvider;
+  readonly phone: PhoneBilling;
+}
 
 export interface Services {
   db: Firestore;
   tasks: TaskQueue;
-  card: CardProvider;
   sms: SmsSender;
-  phone: PhoneBilling;
   publicBaseUrl: string;
   emulator: boolean;
-  sandbox: { card: boolean; phone: boolean };
   /** Which provider takes each method in test and in live mode (domain/modes.ts). */
   deployment: DeploymentProviders;
+  /** The providers of a mode: test mode never reaches a live provider, live mode never a sandbox. */
+  providers(mode: Mode): ModeProviders;
+  /** The distinct card providers whose webhooks may arrive, each with the one mode it serves. */
+  cardWebhookSources(): { mode: Mode; card: CardProvider }[];
 }
 
 function stripeApiOptions(): { host: string; port: number; protocol: 'http' | 'https' } | undefined {
@@ -33,17 +44,24 @@ function stripeApiOptions(): { host: string; port: number; protocol: 'http' | 'h
   return { host: url.hostname, port: Number(url.port || (url.protocol === 'http:' ? 80 : 443)), protocol: url.protocol === 'http:' ? 'http' : 'https' };
 }
 
-function cardProvider(db: Firestore, publicBaseUrl: string): CardProvider {
-  const name = params.CARD_PROVIDER.value();
+function providerSettings(): ProviderSettings {
+  return {
+    cardProvider: params.CARD_PROVIDER.value(),
+    stripeSecretKey: params.STRIPE_SECRET_KEY.value(),
+    stripeTestSecretKey: params.STRIPE_TEST_SECRET_KEY.value(),
+    phoneBillingProvider: params.PHONE_BILLING_PROVIDER.value(),
+    strexBaseUrl: params.STREX_BASE_URL.value(),
+  };
+}
+
+function cardProvider(db: Firestore, publicBaseUrl: string, name: TransactionProvider, mode: Mode): CardProvider {
   if (name === 'sandbox') return sandboxCardProvider(db, publicBaseUrl);
-  if (name === 'stripe') {
-    return stripeCardProvider({
-      secretKey: params.STRIPE_SECRET_KEY.value(),
-      webhookSecret: params.STRIPE_WEBHOOK_SECRET.value(),
-      stripeOptions: stripeApiOptions(),
-    });
-  }
-  throw new Error(`CARD_PROVIDER must be "sandbox" or "stripe", not "${name}".`);
+  const test = stripeKeyFor(providerSettings(), mode) === 'test';
+  return stripeCardProvider({
+    secretKey: (test ? params.STRIPE_TEST_SECRET_KEY : params.STRIPE_SECRET_KEY).value(),
+    webhookSecret: (test ? params.STRIPE_TEST_WEBHOOK_SECRET : params.STRIPE_WEBHOOK_SECRET).value(),
+    stripeOptions: stripeApiOptions(),
+  });
 }
 
 function smsSender(db: Firestore, tasks: TaskQueue, publicBaseUrl: string): SmsSender {
@@ -61,20 +79,19 @@ function smsSender(db: Firestore, tasks: TaskQueue, publicBaseUrl: string): SmsS
   throw new Error(`SMS_PROVIDER must be "outbox" or "twilio", not "${name}".`);
 }
 
-function phoneBilling(): PhoneBilling {
-  const name = params.PHONE_BILLING_PROVIDER.value();
+function phoneBilling(name: TransactionProvider): PhoneBilling {
   if (name === 'sandbox') return sandboxPhoneBilling();
-  if (name === 'strex') {
-    return strexPhoneBilling({
-      baseUrl: params.STREX_BASE_URL.value(),
-      apiKey: params.STREX_API_KEY.value(),
-      merchantId: params.STREX_MERCHANT_ID.value(),
-      shortNumber: params.STREX_SHORT_NUMBER.value(),
-      serviceCode: params.STREX_SERVICE_CODE.value(),
-    });
-  }
-  throw new Error(`PHONE_BILLING_PROVIDER must be "sandbox" or "strex", not "${name}".`);
+  return strexPhoneBilling({
+    baseUrl: params.STREX_BASE_URL.value(),
+    apiKey: params.STREX_API_KEY.value(),
+    merchantId: params.STREX_MERCHANT_ID.value(),
+    shortNumber: params.STREX_SHORT_NUMBER.value(),
+    serviceCode: params.STREX_SERVICE_CODE.value(),
+  });
 }
+
+const noProvider = (method: string, mode: Mode) =>
+  new DomainError('invalid_state', `This deployment has no ${method} provider in ${mode} mode.`, { extra: { missing: 'provider_not_configured' } });
 
 let services: Services | undefined;
 
@@ -86,33 +103,44 @@ export function getServices(): Services {
   if (services) return services;
   const db = firestore();
   const publicBaseUrl = params.PUBLIC_BASE_URL.value().replace(/\/+$/, '');
-  let card: CardProvider | undefined;
   let sms: SmsSender | undefined;
-  let phone: PhoneBilling | undefined;
   let deployment: DeploymentProviders | undefined;
+  const cards = new Map<Mode, CardProvider>();
+  const phones = new Map<Mode, PhoneBilling>();
+  const deploymentNow = () => (deployment ??= deploymentProviders(providerSettings()));
+  const modeProviders = (mode: Mode): ModeProviders => ({
+    db,
+    publicBaseUrl,
+    get card() {
+      const name = deploymentNow()[mode].card;
+      if (!name) throw noProvider('card', mode);
+      if (!cards.has(mode)) cards.set(mode, cardProvider(db, publicBaseUrl, name, mode));
+      return cards.get(mode)!;
+    },
+    get phone() {
+      const name = deploymentNow()[mode].phone;
+      if (!name) throw noProvider('phone', mode);
+      if (!phones.has(mode)) phones.set(mode, phoneBilling(name));
+      return phones.get(mode)!;
+    },
+  });
+  const byMode = { test: modeProviders('test'), live: modeProviders('live') };
   services = {
     db,
     tasks: cloudTasks,
-    get card() {
-      return (card ??= cardProvider(db, publicBaseUrl));
-    },
     get sms() {
       return (sms ??= smsSender(db, cloudTasks, publicBaseUrl));
     },
-    get phone() {
-      return (phone ??= phoneBilling());
-    },
     publicBaseUrl,
     emulator: params.isEmulator(),
-    sandbox: { card: params.CARD_PROVIDER.value() === 'sandbox', phone: params.PHONE_BILLING_PROVIDER.value() === 'sandbox' },
     get deployment() {
-      return (deployment ??= deploymentProviders({
-        cardProvider: params.CARD_PROVIDER.value(),
-        stripeSecretKey: params.STRIPE_SECRET_KEY.value(),
-        stripeTestSecretKey: params.STRIPE_TEST_SECRET_KEY.value(),
-        phoneBillingProvider: params.PHONE_BILLING_PROVIDER.value(),
-        strexBaseUrl: params.STREX_BASE_URL.value(),
-      }));
+      return deploymentNow();
+    },
+    providers: (mode) => byMode[mode],
+    cardWebhookSources() {
+      const sources: { mode: Mode; card: CardProvider }[] = [];
+      for (const mode of ['live', 'test'] as const) if (deploymentNow()[mode].card) sources.push({ mode, card: byMode[mode].card });
+      return sources;
     },
   };
   return services;

@@ -26,6 +26,8 @@ export async function seedMerchant(projectId, merchant) {
     id: merchant.merchantId,
     name: merchant.name,
     mode: 'test',
+    status: 'active',
+    liveActivatedAt: null,
     branding: { accentColor: merchant.accentColor ?? '#0b57d0' },
     settings: {
       paymentMethods: merchant.paymentMethods ?? ['card', 'phone'],

@@ -96,7 +96,9 @@ describe('card payment with CARD_PROVIDER=stripe', () => {
       webhookSecret: localSecret('STRIPE_WEBHOOK_SECRET'),
       stripeOptions: { host: '127.0.0.1', port: 12111, protocol: 'http' },
     });
-    const outcomes = await reconcileStale({ db: admin().db, card, phone: sandboxPhoneBilling() });
+    // A Stripe test key serves test mode; the test merchant's transactions are test-mode ones.
+    const db = admin().db;
+    const outcomes = await reconcileStale({ db, providers: () => ({ db, card, phone: sandboxPhoneBilling() }) });
     expect(outcomes[lostTxn.body.id]).toBe('applied');
     await waitForSnapshot(admin().db.collection('invoices').doc(lost.body.id), (s) => s.get('status') === 'paid');
   });

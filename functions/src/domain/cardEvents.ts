@@ -4,7 +4,7 @@ import { evidenceDifferences, type EvidenceDifference } from './evidence';
 import { failTransaction } from './pay';
 import { changeInvoice, invoiceRef, recordTimeline } from './timeline';
 import { recordPaymentMismatch, settleSucceeded } from './settle';
-import type { InvoiceDoc, TransactionDoc } from './types';
+import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
 export type CardEventOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_transaction' | 'mismatch';
 
@@ -12,9 +12,16 @@ type PaymentEvent = Exclude<CardEvent, { kind: 'ignored' } | { kind: 'refunded' 
 
 const providerEventRef = (db: Firestore, provider: string, eventId: string) => db.collection('providerEvents').doc(`${provider}_${eventId}`);
 
+/**
+ * The mode of the provider whose secret verified the event (or that reconciliation asked) must be
+ * the transaction's: a test-mode event never moves a live transaction, nor a live one a test one.
+ */
+const sameMode = (txn: TransactionDoc, mode: Mode, differences: EvidenceDifference[]): EvidenceDifference[] =>
+  txn.mode === mode ? differences : [...differences, { field: 'mode', expected: txn.mode, received: mode }];
+
 /** Whether a session or payment event is evidence about this transaction (see `evidenceDifferences`). */
-const paymentEventDifferences = (txn: TransactionDoc, provider: string, event: PaymentEvent) =>
-  evidenceDifferences(txn, provider, event.evidence, { session: event.kind !== 'payment_failed', merchant: true });
+const paymentEventDifferences = (txn: TransactionDoc, provider: string, event: PaymentEvent, mode: Mode) =>
+  sameMode(txn, mode, evidenceDifferences(txn, provider, event.evidence, { session: event.kind !== 'payment_failed', merchant: true }));
 
 /**
  * Applies one verified card event. The transaction named in the event is only a lookup: the
@@ -23,16 +30,16 @@ const paymentEventDifferences = (txn: TransactionDoc, provider: string, event: P
  * recorded in the same Firestore transaction as what the event causes, so a redelivered event
  * changes nothing, and the state machine refuses any move backwards whatever order events arrive in.
  */
-export async function applyCardEvent(db: Firestore, provider: string, event: CardEvent): Promise<CardEventOutcome> {
+export async function applyCardEvent(db: Firestore, provider: string, event: CardEvent, mode: Mode): Promise<CardEventOutcome> {
   if (event.kind === 'ignored') return 'ignored';
-  if (event.kind === 'refunded') return applyProviderRefund(db, provider, event);
+  if (event.kind === 'refunded') return applyProviderRefund(db, provider, event, mode);
   const eventRef = providerEventRef(db, provider, event.eventId);
   const txnRef = db.collection('transactions').doc(event.transactionId);
 
   if (event.kind === 'payment_failed' || event.kind === 'session_expired') {
     const txn = (await txnRef.get()).data() as TransactionDoc | undefined;
     if (!txn) return 'unknown_transaction';
-    const differences = paymentEventDifferences(txn, provider, event);
+    const differences = paymentEventDifferences(txn, provider, event, mode);
     if (differences.length) return recordMismatchOnce(db, eventRef, txn, provider, event, differences);
     const [code, message] =
       event.kind === 'payment_failed' ? [event.failureCode, event.failureMessage] : ['session_expired', 'The checkout session expired before payment.'];
@@ -48,7 +55,7 @@ export async function applyCardEvent(db: Firestore, provider: string, event: Car
     const invSnap = await tx.get(invoiceRef(db, txn.invoiceId));
     const invoice = invSnap.data() as InvoiceDoc;
     const now = Timestamp.now();
-    const differences = paymentEventDifferences(txn, provider, event);
+    const differences = paymentEventDifferences(txn, provider, event, mode);
     tx.create(eventRef, { at: now, transactionId: txn.id, kind: differences.length ? 'mismatch' : event.kind });
     if (differences.length) {
       recordPaymentMismatch(db, tx, invoice, { transactionId: txn.id, provider, eventId: event.eventId, event: event.kind, differences }, now);
@@ -83,7 +90,7 @@ async function recordMismatchOnce(
  * total becomes the provider's, never less than we already know, so our own refunds' echoes and
  * out-of-order events change nothing. A refunded duplicate payment changes only that transaction.
  */
-async function applyProviderRefund(db: Firestore, provider: string, event: Extract<CardEvent, { kind: 'refunded' }>): Promise<CardEventOutcome> {
+async function applyProviderRefund(db: Firestore, provider: string, event: Extract<CardEvent, { kind: 'refunded' }>, mode: Mode): Promise<CardEventOutcome> {
   const found = await db.collection('transactions').where('provider', '==', provider).where('providerPaymentId', '==', event.evidence.paymentId).limit(1).get();
   const txnRef = found.docs[0]?.ref;
   if (!txnRef) return 'unknown_transaction';
@@ -95,7 +102,7 @@ async function applyProviderRefund(db: Firestore, provider: string, event: Extra
     const invSnap = await tx.get(invoiceRef(db, txn.invoiceId));
     const invoice = invSnap.data() as InvoiceDoc;
     const now = Timestamp.now();
-    const differences = evidenceDifferences(txn, provider, event.evidence, { session: false, merchant: false });
+    const differences = sameMode(txn, mode, evidenceDifferences(txn, provider, event.evidence, { session: false, merchant: false }));
     tx.create(eventRef, { at: now, transactionId: txn.id, kind: differences.length ? 'mismatch' : event.kind });
     if (differences.length) {
       recordPaymentMismatch(db, tx, invoice, { transactionId: txn.id, provider, eventId: event.eventId, event: event.kind, differences }, now);

@@ -2,6 +2,7 @@ export type DomainErrorCode =
   | 'invalid_request'
   | 'unauthorized'
   | 'forbidden'
+  | 'merchant_suspended'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'

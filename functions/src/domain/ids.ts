@@ -3,7 +3,7 @@ import { randomBytes, createHash, randomInt } from 'node:crypto';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** `prefix_` + 22 base62 characters (~131 bits from the CSPRNG), in the style of Stripe ids. */
-export function newId(prefix: 'inv' | 'txn' | 'evt' | 'sms' | 'cs' | 'pi' | 'key' | 're'): string {
+export function newId(prefix: 'inv' | 'txn' | 'evt' | 'sms' | 'cs' | 'pi' | 'key' | 're' | 'op'): string {
   let out = '';
   for (let i = 0; i < 22; i++) out += ALPHABET[randomInt(62)];
   return `${prefix}_${out}`;

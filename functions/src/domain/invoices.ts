@@ -43,7 +43,19 @@ export interface InvoiceOrigin {
 }
 
 function checkMethods(input: CreateInvoiceInput, merchant: MerchantDoc) {
-  const paymentMethods = input.paymentMethods ?? merchant.settings.paymentMethods;
+  const offerable = merchant.offerable;
+  let paymentMethods = input.paymentMethods ?? merchant.settings.paymentMethods;
+  if (offerable) {
+    // Defaults shrink to what this mode can take; an explicit method it cannot take is refused.
+    const refused = input.paymentMethods ? paymentMethods.filter((m) => !offerable.includes(m)) : [];
+    if (!input.paymentMethods) paymentMethods = paymentMethods.filter((m) => offerable.includes(m));
+    if (refused.length || paymentMethods.length === 0) {
+      const what = refused.length ? `${refused.map((m) => `"${m}"`).join(' and ')} cannot` : 'No payment method can';
+      throw new DomainError('invalid_request', `${what} be offered in ${merchant.mode} mode now; GET /account says what is missing.`, {
+        errors: [{ field: 'paymentMethods', message: refused.length ? `Cannot be offered in ${merchant.mode} mode now: ${refused.join(', ')}.` : `No method can be offered in ${merchant.mode} mode now.` }],
+      });
+    }
+  }
   if (paymentMethods.includes('phone') && input.currency !== 'NOK') {
     throw new DomainError('invalid_request', 'Phone billing charges Norwegian subscriptions in NOK only.', {
       errors: [{ field: 'paymentMethods', message: 'Remove "phone" or use currency NOK.' }],
@@ -134,6 +146,7 @@ export function buildInvoice(
   const message: SmsMessageDoc = {
     id: smsId,
     merchantId: merchant.id,
+    mode: merchant.mode,
     invoiceId: id,
     kind: 'invoice',
     to: input.payer.phone,
@@ -201,23 +214,26 @@ export async function takenReferences(db: Firestore, merchantId: string, referen
 
 export { referenceTaken };
 
-export async function loadInvoiceForMerchant(db: Firestore, merchantId: string, id: string): Promise<InvoiceDoc> {
+/** Whose objects a caller sees: one merchant, in one mode (a test key never sees live objects). */
+export type AccountScope = Pick<MerchantDoc, 'id' | 'mode'>;
+
+export async function loadInvoiceForMerchant(db: Firestore, account: AccountScope, id: string): Promise<InvoiceDoc> {
   if (!/^inv_[A-Za-z0-9]{22}$/.test(id)) throw notFound('Invoice');
   const snap = await invoiceRef(db, id).get();
   const invoice = snap.data() as InvoiceDoc | undefined;
-  // Another merchant's invoice answers exactly like a missing one.
-  if (!invoice || invoice.merchantId !== merchantId) throw notFound('Invoice');
+  // Another merchant's invoice, or one of the other mode, answers exactly like a missing one.
+  if (!invoice || invoice.merchantId !== account.id || invoice.mode !== account.mode) throw notFound('Invoice');
   return invoice;
 }
 
-export async function getInvoice(db: Firestore, merchantId: string, id: string) {
-  const invoice = await loadInvoiceForMerchant(db, merchantId, id);
+export async function getInvoice(db: Firestore, account: AccountScope, id: string) {
+  const invoice = await loadInvoiceForMerchant(db, account, id);
   const txn = invoice.transaction ? ((await db.collection('transactions').doc(invoice.transaction.id).get()).data() as TransactionDoc) : null;
   return invoiceToApi(invoice, txn);
 }
 
-export async function listInvoices(db: Firestore, merchantId: string, query: z.output<typeof listInvoicesQuerySchema>) {
-  let q: Query = db.collection('invoices').where('merchantId', '==', merchantId);
+export async function listInvoices(db: Firestore, account: AccountScope, query: z.output<typeof listInvoicesQuerySchema>) {
+  let q: Query = db.collection('invoices').where('merchantId', '==', account.id).where('mode', '==', account.mode);
   if (query.status) q = q.where('status', '==', query.status);
   if (query.reference) q = q.where('reference', '==', query.reference);
   if (query.phone) q = q.where('payer.phone', '==', query.phone);
@@ -226,7 +242,7 @@ export async function listInvoices(db: Firestore, merchantId: string, query: z.o
   q = q.orderBy('createdAt', 'desc').orderBy('__name__', 'desc');
   if (query.startingAfter) {
     const cursor = await invoiceRef(db, query.startingAfter).get();
-    if (!cursor.exists || cursor.get('merchantId') !== merchantId) {
+    if (!cursor.exists || cursor.get('merchantId') !== account.id || cursor.get('mode') !== account.mode) {
       throw new DomainError('invalid_request', 'startingAfter names no invoice of yours.', {
         errors: [{ field: 'startingAfter', message: 'No such invoice.' }],
       });
@@ -238,8 +254,8 @@ export async function listInvoices(db: Firestore, merchantId: string, query: z.o
   return { object: 'list', data: docs, hasMore: snap.size > query.limit };
 }
 
-export async function listInvoiceEvents(db: Firestore, merchantId: string, id: string) {
-  await loadInvoiceForMerchant(db, merchantId, id);
+export async function listInvoiceEvents(db: Firestore, account: AccountScope, id: string) {
+  await loadInvoiceForMerchant(db, account, id);
   const snap = await invoiceRef(db, id).collection('events').orderBy('createdAt', 'asc').get();
   return {
     object: 'list',

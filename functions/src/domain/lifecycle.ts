@@ -3,7 +3,7 @@ import { queueSms, smsAmount } from './phoneSms';
 import { optOutRef } from './sms';
 import { isOpenTransaction, isPayable, liveCheckoutSession } from './status';
 import { changeInvoice, invoiceRef } from './timeline';
-import type { InvoiceDoc, TransactionDoc } from './types';
+import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
 /** Cloud Tasks may run a task a little before its time; anything later than this is early. */
 const EARLY_MARGIN_MS = 5_000;
@@ -12,11 +12,11 @@ const EARLY_MARGIN_MS = 5_000;
  * Expires an unpaid invoice at its `expiresAt` (the `expireInvoice` task), with its callback; an
  * open payment attempt is cancelled with it. Returns the card session to close, if any.
  */
-export async function expireInvoice(db: Firestore, invoiceId: string, now = Date.now()): Promise<{ outcome: string; sessionToExpire: string | null }> {
+export async function expireInvoice(db: Firestore, invoiceId: string, now = Date.now()): Promise<{ outcome: string; sessionToExpire: string | null; mode: Mode | null }> {
   return db.runTransaction(async (tx) => {
     const invoice = (await tx.get(invoiceRef(db, invoiceId))).data() as InvoiceDoc | undefined;
-    if (!invoice || !isPayable(invoice.status)) return { outcome: 'settled', sessionToExpire: null };
-    if (invoice.expiresAt.toMillis() > now + EARLY_MARGIN_MS) return { outcome: 'not_due', sessionToExpire: null };
+    if (!invoice || !isPayable(invoice.status)) return { outcome: 'settled', sessionToExpire: null, mode: null };
+    if (invoice.expiresAt.toMillis() > now + EARLY_MARGIN_MS) return { outcome: 'not_due', sessionToExpire: null, mode: null };
     const txnRef = invoice.transaction ? db.collection('transactions').doc(invoice.transaction.id) : null;
     const txn = txnRef ? ((await tx.get(txnRef)).data() as TransactionDoc) : null;
     const at = Timestamp.fromMillis(now);
@@ -34,7 +34,7 @@ export async function expireInvoice(db: Firestore, invoiceId: string, now = Date
       },
       at,
     );
-    return { outcome: 'expired', sessionToExpire: liveCheckoutSession(txn) };
+    return { outcome: 'expired', sessionToExpire: liveCheckoutSession(txn), mode: invoice.mode };
   });
 }
 

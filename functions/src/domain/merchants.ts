@@ -35,6 +35,26 @@ export async function authenticate(db: Firestore, authorization: string | undefi
     // Once a minute at most, so a busy key does not hit Firestore's one-write-per-second per document.
     await ref.update({ lastUsedAt: Timestamp.fromMillis(now) });
   }
+  const merchant = await loadMerchant(db, key.merchantId);
+  if (merchant.status === 'suspended') {
+    throw new DomainError('merchant_suspended', 'This merchant is suspended; its keys cannot be used. Contact the platform.');
+  }
   // The key, not the merchant, decides test or live mode, as with Stripe keys.
-  return { ...(await loadMerchant(db, key.merchantId)), mode: key.mode };
+  return { ...merchant, mode: key.mode };
+}
+
+/** Live keys exist only once a platform operator has activated live mode for the merchant. */
+export function assertMayCreateKey(merchant: MerchantDoc): void {
+  if (merchant.mode === 'live' && !merchant.liveActivatedAt) {
+    throw new DomainError('invalid_state', 'Live mode is not activated for this merchant yet; ask the platform to activate it. Test keys work meanwhile.');
+  }
+}
+
+/** Refuses the pay-token endpoints of a suspended merchant (nothing is charged for it). */
+export async function assertTokenPayable(db: Firestore, token: string): Promise<void> {
+  if (!/^[A-Za-z0-9_-]{32}$/.test(token)) return;
+  const merchantId = (await db.collection('payTokens').doc(token).get()).get('merchantId') as string | undefined;
+  if (merchantId && (await merchantRef(db, merchantId).get()).get('status') === 'suspended') {
+    throw new DomainError('merchant_suspended', 'This payment request is unavailable.');
+  }
 }

@@ -1,3 +1,4 @@
+import { DomainError } from './errors';
 import { PAYMENT_METHODS, type PaymentMethod } from './schemas';
 import type { MerchantDoc, Mode, TransactionProvider } from './types';
 
@@ -32,6 +33,10 @@ const isStrexTestHost = (baseUrl: string) => /^https?:\/\/test\./.test(baseUrl);
  * serves test mode instead and live mode has no provider for that method.
  */
 export function deploymentProviders(settings: ProviderSettings): DeploymentProviders {
+  if (!['sandbox', 'stripe'].includes(settings.cardProvider)) throw new Error(`CARD_PROVIDER must be "sandbox" or "stripe", not "${settings.cardProvider}".`);
+  if (!['sandbox', 'strex'].includes(settings.phoneBillingProvider)) {
+    throw new Error(`PHONE_BILLING_PROVIDER must be "sandbox" or "strex", not "${settings.phoneBillingProvider}".`);
+  }
   const stripe = settings.cardProvider === 'stripe';
   const strex = settings.phoneBillingProvider === 'strex';
   const strexTest = strex && isStrexTestHost(settings.strexBaseUrl);
@@ -77,3 +82,16 @@ export function methodAvailability(
 }
 
 export const availableMethods = (availability: MethodAvailability[]): PaymentMethod[] => availability.filter((a) => a.available).map((a) => a.method);
+
+/**
+ * A caller whose mode can offer no method at all creates nothing (invoices, imports, direct
+ * transactions): e.g. a live key on a deployment whose live mode has no real provider. Reading
+ * stays possible; GET /account says what is missing.
+ */
+export function assertModeCanOffer(merchant: Pick<MerchantDoc, 'mode' | 'offerable'>): void {
+  if (!merchant.offerable || merchant.offerable.length > 0) return;
+  throw new DomainError(
+    'live_mode_unavailable',
+    `No payment method can be offered in ${merchant.mode} mode now, so nothing can be created with this key; GET /account says what is missing.${merchant.mode === 'live' ? ' Test keys (sk_test_) work meanwhile.' : ''}`,
+  );
+}

@@ -1,13 +1,14 @@
 import { Timestamp, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { DomainError } from './errors';
 import { newId } from './ids';
-import { assertLiveProviders } from './liveMode';
 import { maskPhone } from './invoices';
 import type { PaymentMethod } from './schemas';
 import { transactionToApi } from './serialize';
 import { UNOPENED, isOpenTransaction, isPayable, liveCheckoutSession } from './status';
 import { changeInvoice, invoiceRef } from './timeline';
-import type { InvoiceDoc, MerchantDoc, TransactionDoc } from './types';
+import { merchantRef } from './merchants';
+import type { InvoiceDoc, MerchantDoc, Mode, TransactionDoc } from './types';
+import type { DeploymentProviders } from './modes';
 import { randomUUID } from 'node:crypto';
 import type { CardProvider } from '../adapters/cardProvider';
 import type { PhoneBilling, PhoneChargeRequest } from '../adapters/phoneBilling';
@@ -24,8 +25,10 @@ async function invoiceByToken(db: Firestore, tx: Transaction, token: string): Pr
   if (!/^[A-Za-z0-9_-]{32}$/.test(token)) throw gone();
   const tokenSnap = await tx.get(db.collection('payTokens').doc(token));
   if (!tokenSnap.exists) throw gone();
-  const snap = await tx.get(invoiceRef(db, tokenSnap.get('invoiceId') as string));
+  const [snap, merchantSnap] = await Promise.all([tx.get(invoiceRef(db, tokenSnap.get('invoiceId') as string)), tx.get(merchantRef(db, tokenSnap.get('merchantId') as string))]);
   if (!snap.exists) throw gone();
+  // A suspended merchant's requests can be neither viewed nor paid; the page says it is unavailable.
+  if (merchantSnap.get('status') === 'suspended') throw new DomainError('merchant_suspended', 'This payment request is unavailable.');
   return snap.data() as InvoiceDoc;
 }
 
@@ -65,14 +68,13 @@ export async function cancelledCheckoutDestination(db: Firestore, token: string,
 
 export interface PayViewContext {
   merchant: Pick<MerchantDoc, 'name' | 'branding'> & { settings?: Pick<MerchantDoc['settings'], 'supportEmail' | 'supportPhone'> };
-  sandbox: { card: boolean; phone: boolean };
 }
 
 /**
  * `GET /pay/{token}`: the payer's view. The first view moves the invoice to `opened`; an invoice
  * past its expiry is expired here too, so a payer never pays a dead invoice.
  */
-export async function viewPayment(db: Firestore, token: string, loadMerchant: (id: string) => Promise<PayViewContext['merchant']>, sandbox: PayViewContext['sandbox']) {
+export async function viewPayment(db: Firestore, token: string, loadMerchant: (id: string) => Promise<PayViewContext['merchant']>, deployment: DeploymentProviders) {
   const { invoice, txn } = await db.runTransaction(async (tx) => {
     let invoice = await invoiceByToken(db, tx, token);
     const txnSnap = invoice.transaction ? await tx.get(transactionRef(db, invoice.transaction.id)) : null;
@@ -115,17 +117,17 @@ export async function viewPayment(db: Firestore, token: string, loadMerchant: (i
     returnUrl: returnUrlFor(invoice),
     cancelUrl: invoice.cancelUrl,
     sandbox: {
-      card: invoice.paymentMethods.includes('card') && sandbox.card,
-      phone: invoice.paymentMethods.includes('phone') && sandbox.phone,
+      card: invoice.paymentMethods.includes('card') && deployment[invoice.mode].card === 'sandbox',
+      phone: invoice.paymentMethods.includes('phone') && deployment[invoice.mode].phone === 'sandbox',
     },
   };
 }
 
 export interface StartPaymentDeps {
   db: Firestore;
-  card: CardProvider;
-  phone: PhoneBilling;
   publicBaseUrl: string;
+  /** The invoice's mode picks the providers; the transaction keeps the one it started with. */
+  providers(mode: Mode): { card: CardProvider; phone: PhoneBilling };
 }
 
 export type InvoiceLocator = { token: string } | { invoiceId: string; merchantId: string };
@@ -156,9 +158,10 @@ const RACING_TAPS = { maxAttempts: 25 };
 
 export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocator, method: PaymentMethod) {
   const { db } = deps;
-  const ownPin = method === 'phone' && !deps.phone.sendsOwnPin;
   const begun = await db.runTransaction(async (tx) => {
     let invoice = await locateInvoice(db, tx, locate);
+    const providers = deps.providers(invoice.mode);
+    const ownPin = method === 'phone' && invoice.paymentMethods.includes('phone') && !providers.phone.sendsOwnPin;
     const limits = await readPaymentStartLimits(db, tx, invoice, method === 'phone');
     const currentRef = invoice.transaction ? transactionRef(db, invoice.transaction.id) : null;
     const current = currentRef ? ((await tx.get(currentRef)).data() as TransactionDoc) : null;
@@ -171,7 +174,6 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       throw new DomainError('invalid_state', `The invoice is ${invoice.status}.`);
     }
     if (!isPayable(invoice.status)) throw new DomainError('invalid_state', `The invoice is already ${invoice.status}.`);
-    assertLiveProviders(invoice.mode, { card: method === 'card' && deps.card.name === 'sandbox', phone: method === 'phone' && deps.phone.name === 'sandbox' });
     if (!invoice.paymentMethods.includes(method)) {
       throw new DomainError('invalid_request', `This invoice does not offer "${method}".`, {
         errors: [{ field: 'method', message: `Offered: ${invoice.paymentMethods.join(', ')}.` }],
@@ -187,7 +189,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
         (current.status === 'pending'
           ? now.toMillis() - current.createdAt.toMillis() < PENDING_REUSE_MS
           : (current.providerSessionExpiresAt?.toMillis() ?? 0) > now.toMillis() + SESSION_REUSE_MARGIN_MS);
-      if (reusable) return { reused: current, created: null, invoice: null, superseded: null };
+      if (reusable) return { reused: current, created: null, invoice: null, superseded: null, providers, ownPin };
       tx.update(currentRef!, { status: 'cancelled', failureCode: 'superseded', failureMessage: 'The payer chose again.', updatedAt: now });
     }
     limits.take(now);
@@ -197,7 +199,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       invoiceId: invoice.id,
       mode: invoice.mode,
       method,
-      provider: method === 'card' ? deps.card.name : deps.phone.name,
+      provider: method === 'card' ? providers.card.name : providers.phone.name,
       status: ownPin ? 'awaiting_pin' : 'pending',
       amount: invoice.amount,
       currency: invoice.currency,
@@ -229,16 +231,16 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
     );
     if (!moved) throw new DomainError('invalid_state', `The invoice is ${invoice.status}.`);
     const superseded = liveCheckoutSession(current);
-    return { reused: null, created: txn, invoice: moved, superseded };
+    return { reused: null, created: txn, invoice: moved, superseded, providers, ownPin };
   }, RACING_TAPS);
 
   if (begun.reused) return transactionToApi(begun.reused.redirectUrl ? begun.reused : await waitForRedirect(db, begun.reused.id));
-  const { created: txn, invoice, superseded } = begun;
-  if (superseded) await deps.card.expireCheckout(superseded).catch(() => undefined);
-  if (method === 'card') return beginCheckout(deps, txn, invoice);
+  const { created: txn, invoice, superseded, providers, ownPin } = begun;
+  if (superseded) await providers.card.expireCheckout(superseded).catch(() => undefined);
+  if (method === 'card') return beginCheckout({ db, publicBaseUrl: deps.publicBaseUrl, card: providers.card }, txn, invoice);
   if (ownPin) return transactionToApi(txn);
   try {
-    await deps.phone.start(phoneChargeRequest(txn, invoice));
+    await providers.phone.start(phoneChargeRequest(txn, invoice));
   } catch (error) {
     await failTransaction(db, txn.id, 'provider_error', 'The phone billing provider could not send a PIN. Try again.');
     throw new DomainError('provider_error', `The phone billing provider could not start the payment: ${(error as Error).message}`);
@@ -273,7 +275,7 @@ export async function moveTransaction(db: Firestore, txnId: string, from: Transa
   });
 }
 
-async function beginCheckout(deps: StartPaymentDeps, txn: TransactionDoc, invoice: InvoiceDoc) {
+async function beginCheckout(deps: { db: Firestore; publicBaseUrl: string; card: CardProvider }, txn: TransactionDoc, invoice: InvoiceDoc) {
   const receiptUrl = `${deps.publicBaseUrl}/pay/${invoice.payToken}/receipt`;
   const nowMs = Date.now();
   const expiresAt = new Date(Math.max(nowMs + SESSION_MIN_MS, Math.min(invoice.expiresAt.toMillis(), nowMs + SESSION_MAX_MS)));

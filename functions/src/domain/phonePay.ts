@@ -8,7 +8,7 @@ import { failTransaction, moveTransaction, phoneChargeRequest } from './pay';
 import { settleSucceeded } from './settle';
 import { transactionToApi } from './serialize';
 import { invoiceRef } from './timeline';
-import type { InvoiceDoc, TransactionDoc } from './types';
+import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
 const FAILURES = {
   expired: ['pin_expired', 'The PIN has expired. Choose a payment method again to get a new one.'],
@@ -23,7 +23,7 @@ export type TransactionOwner = { token: string } | { merchantId: string };
  * are checked here, a wrong try counted in the same transaction; a provider that sends its own
  * PIN (Strex) checks it itself, and we still stop after three tries.
  */
-export async function verifyPhonePayment(deps: { db: Firestore; phone: PhoneBilling }, owner: TransactionOwner, txnId: string, pin: string) {
+export async function verifyPhonePayment(deps: { db: Firestore; providers(mode: Mode): { phone: PhoneBilling } }, owner: TransactionOwner, txnId: string, pin: string) {
   const { db } = deps;
   if (!/^txn_[A-Za-z0-9]{22}$/.test(txnId)) throw new DomainError('not_found', 'Transaction not found.');
   const outcome = await db.runTransaction(async (tx) => {
@@ -44,7 +44,7 @@ export async function verifyPhonePayment(deps: { db: Firestore; phone: PhoneBill
     }
     if (!/^\d{6}$/.test(pin)) return { kind: 'malformed' as const, txn };
     const attemptsLeft = txn.pinAttemptsLeft ?? PIN_MAX_ATTEMPTS;
-    if (deps.phone.sendsOwnPin) {
+    if (deps.providers(txn.mode).phone.sendsOwnPin) {
       if (now.toMillis() >= (txn.pinExpiresAt?.toMillis() ?? 0)) return { kind: 'failed' as const, txn, reason: 'expired' as const };
       // Checked and taken in this transaction, before the PIN goes to the provider: however many
       // verifies race, at most three tries are ever forwarded. The tries still in flight decide
@@ -103,11 +103,11 @@ function wrongPin(txn: TransactionDoc): DomainError {
 
 const reload = async (db: Firestore, txnId: string) => (await db.collection('transactions').doc(txnId).get()).data() as TransactionDoc;
 
-async function charge(deps: { db: Firestore; phone: PhoneBilling }, txn: TransactionDoc, invoice: InvoiceDoc, pin: string) {
+async function charge(deps: { db: Firestore; providers(mode: Mode): { phone: PhoneBilling } }, txn: TransactionDoc, invoice: InvoiceDoc, pin: string) {
   const { db } = deps;
   let result;
   try {
-    result = await deps.phone.confirm(phoneChargeRequest(txn, invoice), pin);
+    result = await deps.providers(txn.mode).phone.confirm(phoneChargeRequest(txn, invoice), pin);
   } catch (error) {
     // The charge may or may not have reached the provider: leave it processing for reconciliation.
     await moveTransaction(db, txn.id, txn.status, { status: 'processing' });

@@ -61,6 +61,7 @@ export function queueSms(
   const message: SmsMessageDoc = {
     id: newId('sms'),
     merchantId: invoice.merchantId,
+    mode: invoice.mode,
     invoiceId: invoice.id,
     kind,
     to: invoice.payer.phone,

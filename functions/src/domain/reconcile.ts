@@ -5,7 +5,7 @@ import { applyCardEvent } from './cardEvents';
 import { failTransaction, phoneChargeRequest } from './pay';
 import { settlePhone } from './phonePay';
 import { invoiceRef } from './timeline';
-import type { InvoiceDoc, TransactionDoc } from './types';
+import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
 export const CARD_STALE_MS = 15 * 60_000;
 export const PHONE_STALE_MS = 2 * 60_000;
@@ -16,10 +16,10 @@ export async function reconcileCardTransaction(deps: { db: Firestore; card: Card
   const session = await deps.card.sessionStatus(txn.providerSessionId);
   const eventId = `reconcile_${txn.providerSessionId}_${session.status}`;
   if (session.status === 'complete' && session.paymentStatus !== 'unpaid') {
-    return applyCardEvent(deps.db, deps.card.name, { kind: 'payment_succeeded', eventId, transactionId: txn.id, evidence: session.evidence });
+    return applyCardEvent(deps.db, deps.card.name, { kind: 'payment_succeeded', eventId, transactionId: txn.id, evidence: session.evidence }, txn.mode);
   }
   if (session.status === 'expired') {
-    return applyCardEvent(deps.db, deps.card.name, { kind: 'session_expired', eventId, transactionId: txn.id, evidence: session.evidence });
+    return applyCardEvent(deps.db, deps.card.name, { kind: 'session_expired', eventId, transactionId: txn.id, evidence: session.evidence }, txn.mode);
   }
   return 'open';
 }
@@ -41,7 +41,7 @@ export async function reconcilePhoneTransaction(deps: { db: Firestore; phone: Ph
  * Every transaction left `processing` past its provider's usual time is looked up at the
  * provider, so a lost webhook or delivery report never leaves a paid invoice unpaid.
  */
-export async function reconcileStale(deps: { db: Firestore; card: CardProvider; phone: PhoneBilling }, now = Date.now()) {
+export async function reconcileStale(deps: { db: Firestore; providers(mode: Mode): { db: Firestore; card: CardProvider; phone: PhoneBilling } }, now = Date.now()) {
   const outcomes: Record<string, string> = {};
   for (const [method, staleMs] of [['card', CARD_STALE_MS], ['phone', PHONE_STALE_MS]] as const) {
     const stale = await deps.db
@@ -54,7 +54,8 @@ export async function reconcileStale(deps: { db: Firestore; card: CardProvider; 
     for (const doc of stale.docs) {
       const txn = doc.data() as TransactionDoc;
       try {
-        outcomes[txn.id] = method === 'card' ? await reconcileCardTransaction(deps, txn) : await reconcilePhoneTransaction(deps, txn);
+        const providers = deps.providers(txn.mode);
+        outcomes[txn.id] = method === 'card' ? await reconcileCardTransaction(providers, txn) : await reconcilePhoneTransaction(providers, txn);
       } catch (error) {
         outcomes[txn.id] = `error: ${(error as Error).message}`;
       }
@@ -72,7 +73,8 @@ export async function reconcileStale(deps: { db: Firestore; card: CardProvider; 
     const txn = doc.data() as TransactionDoc;
     try {
       // A provider that checks its own PIN may have charged meanwhile: ask it first.
-      const outcome = deps.phone.sendsOwnPin ? await reconcilePhoneTransaction(deps, txn) : 'unpaid';
+      const providers = deps.providers(txn.mode);
+      const outcome = providers.phone.sendsOwnPin ? await reconcilePhoneTransaction(providers, txn) : 'unpaid';
       if (outcome !== 'succeeded') await failTransaction(deps.db, txn.id, 'pin_expired', 'The PIN expired before it was entered.');
       outcomes[txn.id] = outcome === 'succeeded' ? 'succeeded' : 'pin_expired';
     } catch (error) {

@@ -48,8 +48,14 @@ export async function dispatchSms(db: Firestore, sender: SmsSender, messageId: s
     const optedOut = (await tx.get(optOutRef(db, message.to))).exists;
     // A PIN SMS's real text is only here, server-side; the stored body is redacted.
     const secretText = message.kind === 'pin' ? ((await tx.get(smsSecretTextRef(db, messageId))).get('text') as string | undefined) : undefined;
+    const suspended = (await tx.get(db.collection('merchants').doc(message.merchantId))).get('status') === 'suspended';
     let invoice = invSnap?.data() as InvoiceDoc | undefined;
     const now = Timestamp.now();
+    if (suspended) {
+      // A platform operator stopped this merchant: nothing is sent for it.
+      tx.update(snap.ref, { status: 'failed', failureCode: 'merchant_suspended', updatedAt: now });
+      return { skip: 'skipped' as const };
+    }
     if (optedOut) {
       applySmsStatus(db, tx, message, invoice, { status: 'opted_out', failureCode: 'opted_out' }, now);
       return { skip: 'opted_out' as const };

@@ -17,6 +17,8 @@ export interface MerchantDoc {
   status?: MerchantStatus;
   /** Set by a platform operator; until then the merchant has no live keys and no live methods. */
   liveActivatedAt?: Timestamp | null;
+  /** For a caller only, never stored: the methods its mode can take now (domain/modes.ts). */
+  offerable?: PaymentMethod[];
   branding: { logoUrl?: string; accentColor?: string };
   settings: {
     paymentMethods: PaymentMethod[];
@@ -160,6 +162,8 @@ export type SmsKind = 'invoice' | 'pin' | 'receipt' | 'reminder';
 export interface SmsMessageDoc {
   id: string;
   merchantId: string;
+  /** The invoice's mode, so the Outbox shows one mode at a time. */
+  mode: Mode;
   invoiceId: string | null;
   kind: SmsKind;
   to: string;

@@ -10,8 +10,8 @@ export const expireInvoice = onTaskDispatched<{ invoiceId: string }>(
   { region: REGION, secrets: CARD_SECRETS, retryConfig: { maxAttempts: 5, minBackoffSeconds: 30 } },
   async (request) => {
     const services = getServices();
-    const { outcome, sessionToExpire } = await expire(services.db, request.data.invoiceId);
-    if (sessionToExpire) await services.card.expireCheckout(sessionToExpire).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
+    const { outcome, sessionToExpire, mode } = await expire(services.db, request.data.invoiceId);
+    if (sessionToExpire && mode) await services.providers(mode).card.expireCheckout(sessionToExpire).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
     logger.info('expireInvoice', { invoiceId: request.data.invoiceId, outcome });
   },
 );

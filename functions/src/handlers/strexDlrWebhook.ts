@@ -20,7 +20,7 @@ export const strexDlrWebhook = onRequest({ region: REGION, secrets: PHONE_SECRET
     if (!report.reversal) {
       const found = await services.db.collection('transactions').where('provider', '==', 'strex').where('providerPaymentId', '==', report.transactionId).limit(1).get();
       const txn = found.docs[0]?.data() as TransactionDoc | undefined;
-      if (txn) logger.info('strex dlr', { transactionId: txn.id, outcome: await reconcilePhoneTransaction(services, txn) });
+      if (txn) logger.info('strex dlr', { transactionId: txn.id, outcome: await reconcilePhoneTransaction(services.providers(txn.mode), txn) });
     }
     res.status(200).json({ received: true });
   } catch (error) {

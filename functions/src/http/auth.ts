@@ -5,7 +5,8 @@ import { DomainError } from '../domain/errors';
 import { authenticate, loadMerchant } from '../domain/merchants';
 import { mayCall, type ApiAction, type CallerRole } from '../domain/access';
 import { memberRole } from '../domain/console';
-import type { MerchantDoc } from '../domain/types';
+import type { MerchantDoc, Mode } from '../domain/types';
+import { availableMethods, methodAvailability } from '../domain/modes';
 import { adminApp } from '../adapters/firestore';
 
 export interface Caller {
@@ -42,10 +43,26 @@ async function callerOf(services: Services, request: ApiRequest): Promise<Caller
     // As in firestore.rules: a verified address and a membership document.
     const role = typeof merchantId === 'string' && user.email_verified === true ? await memberRole(services.db, merchantId, user.uid) : null;
     if (!role) throw new DomainError('forbidden', 'This account belongs to no merchant.');
-    return { merchant: await loadMerchant(services.db, merchantId as string), role, uid: user.uid };
+    const merchant = { ...(await loadMerchant(services.db, merchantId as string)), mode: dashboardMode(request) };
+    return { merchant: withOfferable(services, merchant), role, uid: user.uid };
   }
-  return { merchant: await authenticate(services.db, request.headers.authorization), role: 'api', uid: null };
+  return { merchant: withOfferable(services, await authenticate(services.db, request.headers.authorization)), role: 'api', uid: null };
 }
+
+/** The dashboard's "Test mode" switch, sent as `X-Mode: live` when it is off; test by default. */
+export const MODE_HEADER = 'x-mode';
+function dashboardMode(request: ApiRequest): Mode {
+  const value = request.headers[MODE_HEADER]?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'test') return 'test';
+  if (value === 'live') return 'live';
+  throw new DomainError('invalid_request', 'X-Mode must be "test" or "live".', { errors: [{ field: 'X-Mode', message: 'Must be "test" or "live".' }] });
+}
+
+/** What the caller's mode can offer now (domain/modes.ts), so invoices never offer more. */
+const withOfferable = (services: Services, merchant: MerchantDoc): MerchantDoc => ({
+  ...merchant,
+  offerable: availableMethods(methodAvailability(services.deployment, merchant, merchant.mode)),
+});
 
 /** The caller, if the role table (domain/access.ts) lets their role do `action`; else 403 `forbidden`. */
 export async function authorize(services: Services, request: ApiRequest, action: ApiAction): Promise<Caller> {

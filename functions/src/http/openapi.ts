@@ -374,6 +374,7 @@ export const PROBLEM_CODES = [
   'card_declined',
   'payment_declined',
   'forbidden',
+  'merchant_suspended',
   'not_found',
   'method_not_allowed',
   'payload_too_large',

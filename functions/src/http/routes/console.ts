@@ -7,6 +7,7 @@ import { DomainError } from '../../domain/errors';
 import { parseOrThrow } from '../../domain/schemas';
 import { callbackUrlProblem } from '../../domain/callbackUrl';
 import { adminApp } from '../../adapters/firestore';
+import { assertMayCreateKey } from '../../domain/merchants';
 import {
   acceptInvitation,
   acceptInvitationSchema,
@@ -68,6 +69,7 @@ export function consoleRoutes(router: Router<Services>): void {
     .on('POST', '/api-keys', async (request, _params, services) => {
       const { merchant } = await authorize(services, request, 'apiKeys.create');
       const { name } = parseOrThrow(createApiKeySchema, jsonBody(request));
+      assertMayCreateKey(merchant);
       return { status: 201, body: await createApiKey(services.db, merchant.id, merchant.mode, name) };
     })
 

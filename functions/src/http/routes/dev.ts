@@ -9,7 +9,7 @@ export function devRoutes(router: Router<Services>): void {
   router.on('GET', '/dev/outbox', async (request, _params, services) => {
     if (!services.emulator) throw new DomainError('not_found', `No API route ${request.method} ${request.path}.`);
     const merchant = await merchantOf(services, request, 'outbox.read');
-    const snap = await services.db.collection('smsMessages').where('merchantId', '==', merchant.id).orderBy('createdAt', 'desc').limit(100).get();
+    const snap = await services.db.collection('smsMessages').where('merchantId', '==', merchant.id).where('mode', '==', merchant.mode).orderBy('createdAt', 'desc').limit(100).get();
     return {
       status: 200,
       body: {

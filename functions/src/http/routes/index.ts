@@ -8,6 +8,7 @@ import { transactionRoutes } from './transactions';
 import { eventRoutes } from './events';
 import { consoleRoutes } from './console';
 import { accountRoutes } from './account';
+import { operatorRoutes } from './operator';
 import { openApiDocument } from '../openapi';
 
 /** Every `/api/v1` route: each parses, authenticates and hands over to the domain. */
@@ -20,4 +21,5 @@ transactionRoutes(apiRouter);
 eventRoutes(apiRouter);
 consoleRoutes(apiRouter);
 accountRoutes(apiRouter);
+operatorRoutes(apiRouter);
 apiRouter.on('GET', '/openapi.json', async (_request, _params, services) => ({ status: 200, body: openApiDocument(services.publicBaseUrl) }));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import type { Router } from '../router';
 import { jsonBody } from '../request';
-import { loadMerchant } from '../../domain/merchants';
+import { assertTokenPayable, loadMerchant } from '../../domain/merchants';
 import type { MerchantDoc } from '../../domain/types';
 import { parseOrThrow, startPaymentSchema } from '../../domain/schemas';
 import { cancelledCheckoutDestination, startPayment, viewPayment } from '../../domain/pay';
@@ -28,7 +28,7 @@ export function payRoutes(router: Router<Services>): void {
   router
     .on('GET', '/pay/:token', async (_request, { token }, services) => ({
       status: 200,
-      body: await viewPayment(services.db, token!, (id) => brandingOf(services, id), services.sandbox),
+      body: await viewPayment(services.db, token!, (id) => brandingOf(services, id), services.deployment),
       headers: { 'Cache-Control': 'no-store' },
     }))
 
@@ -45,6 +45,7 @@ export function payRoutes(router: Router<Services>): void {
 
     .on('POST', '/pay/:token/transactions/:id/verify', async (request, { token, id }, services) => {
       const { pin } = parseOrThrow(verifyPinSchema, jsonBody(request));
+      await assertTokenPayable(services.db, token!);
       return { status: 200, body: await verifyPhonePayment(services, { token: token! }, id!, pin.trim()) };
     });
 }

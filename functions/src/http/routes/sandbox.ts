@@ -5,16 +5,16 @@ import { DomainError, notFound } from '../../domain/errors';
 import { parseOrThrow, sandboxPaySchema } from '../../domain/schemas';
 import { getSandboxSession, paySandboxSession } from '../../domain/sandboxCheckout';
 
-/** The sandbox card checkout's page API; absent unless CARD_PROVIDER=sandbox. */
+/** The sandbox card checkout's page API; absent unless test mode's card provider is the sandbox. */
 export function sandboxRoutes(router: Router<Services>): void {
   router
     .on('GET', '/sandbox/checkout/:id', async (_request, { id }, services) => {
-      if (!services.sandbox.card) throw notFound('Checkout session');
+      if (services.deployment.test.card !== 'sandbox') throw notFound('Checkout session');
       return { status: 200, body: await getSandboxSession(services.db, id!) };
     })
 
     .on('POST', '/sandbox/checkout/:id/pay', async (request, { id }, services) => {
-      if (!services.sandbox.card) throw notFound('Checkout session');
+      if (services.deployment.test.card !== 'sandbox') throw notFound('Checkout session');
       const { cardNumber } = parseOrThrow(sandboxPaySchema, jsonBody(request));
       const result = await paySandboxSession(
         services.db,

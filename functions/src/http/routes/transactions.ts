@@ -6,9 +6,9 @@ import { idempotencyScope, merchantOf } from '../auth';
 import { DomainError, notFound } from '../../domain/errors';
 import { PAYMENT_METHODS, createInvoiceSchema, parseOrThrow, type CreateInvoiceInput } from '../../domain/schemas';
 import { runOnce } from '../../domain/idempotency';
-import { createInvoice } from '../../domain/invoices';
+import { createInvoice, loadInvoiceForMerchant } from '../../domain/invoices';
 import { startPayment } from '../../domain/pay';
-import { assertLiveProviders } from '../../domain/liveMode';
+import { assertModeCanOffer } from '../../domain/modes';
 import { verifyPhonePayment } from '../../domain/phonePay';
 import { transactionToApi } from '../../domain/serialize';
 import { verifyPinSchema } from './pay';
@@ -25,9 +25,10 @@ export function transactionRoutes(router: Router<Services>): void {
   router
     .on('POST', '/transactions', async (request, _params, services) => {
       const merchant = await merchantOf(services, request, 'transactions.create');
-      assertLiveProviders(merchant.mode, services.sandbox);
+      assertModeCanOffer(merchant);
       const body = jsonBody(request) as Record<string, unknown>;
       const forInvoice = 'invoiceId' in body ? parseOrThrow(forInvoiceSchema, body) : null;
+      if (forInvoice) await loadInvoiceForMerchant(services.db, merchant, forInvoice.invoiceId);
       let input: CreateInvoiceInput | null = null;
       let chosen: z.infer<typeof method>;
       if (forInvoice) {
@@ -60,13 +61,15 @@ export function transactionRoutes(router: Router<Services>): void {
     .on('GET', '/transactions/:id', async (request, { id }, services) => {
       const merchant = await merchantOf(services, request, 'transactions.read');
       const txn = /^txn_[A-Za-z0-9]{22}$/.test(id!) ? ((await services.db.collection('transactions').doc(id!).get()).data() as TransactionDoc | undefined) : undefined;
-      if (!txn || txn.merchantId !== merchant.id) throw notFound('Transaction');
+      if (!txn || txn.merchantId !== merchant.id || txn.mode !== merchant.mode) throw notFound('Transaction');
       return { status: 200, body: transactionToApi(txn) };
     })
 
     .on('POST', '/transactions/:id/verify', async (request, { id }, services) => {
       const merchant = await merchantOf(services, request, 'transactions.verify');
       const { pin } = parseOrThrow(verifyPinSchema, jsonBody(request));
+      const txn = /^txn_[A-Za-z0-9]{22}$/.test(id!) ? ((await services.db.collection('transactions').doc(id!).get()).data() as TransactionDoc | undefined) : undefined;
+      if (txn && txn.mode !== merchant.mode) throw notFound('Transaction');
       return { status: 200, body: await verifyPhonePayment(services, { merchantId: merchant.id }, id!, pin.trim()) };
     });
 }

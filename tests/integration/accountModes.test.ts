@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Timestamp } from 'firebase-admin/firestore';
+import { api, tokenOf, validInvoice } from '../support/api';
+import { admin, createMerchant, type TestMerchant } from '../support/admin';
+import { idTokenFor } from '../support/idToken';
+import { postSandboxEvent } from '../support/sandboxWebhook';
+
+let merchant: TestMerchant;
+let liveKey: string;
+let ownerToken: string;
+
+async function addLiveKey(merchantId: string): Promise<string> {
+  const key = `sk_live_${randomBytes(16).toString('hex')}`;
+  await admin()
+    .db.collection('apiKeys')
+    .doc(createHash('sha256').update(key).digest('hex'))
+    .set({ merchantId, mode: 'live', prefix: key.slice(0, 12), name: 'live', createdAt: Timestamp.now(), revokedAt: null, lastUsedAt: null });
+  return key;
+}
+
+/** A test invoice turned into a live one in Firestore: this deployment has no live provider to make one. */
+async function liveInvoice(): Promise<{ id: string; txnId: string; sessionId: string }> {
+  const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ reference: `live-${randomBytes(4).toString('hex')}` }) });
+  const txn = await api('POST', `/pay/${tokenOf(created.body.payUrl)}/transactions`, { body: { method: 'card' } });
+  const { db } = admin();
+  await db.collection('invoices').doc(created.body.id).update({ mode: 'live' });
+  await db.collection('transactions').doc(txn.body.id).update({ mode: 'live' });
+  return { id: created.body.id, txnId: txn.body.id, sessionId: txn.body.next.url.split('/').pop() };
+}
+
+beforeAll(async () => {
+  merchant = await createMerchant();
+  liveKey = await addLiveKey(merchant.merchantId);
+  ownerToken = await idTokenFor(merchant.email, merchant.password);
+});
+
+describe('test and live mode', () => {
+  it('refuses a live invoice when live mode has no provider, naming paymentMethods and pointing at GET /account', async () => {
+    await admin().db.collection('merchants').doc(merchant.merchantId).update({ liveActivatedAt: Timestamp.now() });
+    const defaults = await api('POST', '/invoices', { key: liveKey, body: validInvoice() });
+    expect(defaults.status).toBe(400);
+    expect(defaults.body.errors).toEqual([{ field: 'paymentMethods', message: 'No method can be offered in live mode now.' }]);
+    const card = await api('POST', '/invoices', { key: liveKey, body: validInvoice({ paymentMethods: ['card'] }) });
+    expect(card.status).toBe(400);
+    expect(card.body.detail).toContain('GET /account');
+    const direct = await api('POST', '/transactions', { key: liveKey, body: { ...validInvoice(), method: 'card' } });
+    expect(direct.status).toBe(400);
+  });
+
+  it('never mixes the modes in lists, reads and the outbox', async () => {
+    const test = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice() });
+    const live = await liveInvoice();
+    const testList = (await api('GET', '/invoices?limit=100', { key: merchant.apiKey })).body.data.map((i: { id: string }) => i.id);
+    const liveList = await api('GET', '/invoices?limit=100', { key: liveKey });
+    expect(testList).toContain(test.body.id);
+    expect(testList).not.toContain(live.id);
+    expect(liveList.body.data.map((i: { id: string }) => i.id)).toEqual([live.id]);
+    expect(liveList.body.data[0].livemode).toBe(true);
+    expect((await api('GET', `/invoices/${live.id}`, { key: merchant.apiKey })).status).toBe(404);
+    expect((await api('GET', `/invoices/${test.body.id}`, { key: liveKey })).status).toBe(404);
+    expect((await api('POST', `/invoices/${live.id}/cancel`, { key: merchant.apiKey })).status).toBe(404);
+    expect((await api('GET', `/transactions/${live.txnId}`, { key: merchant.apiKey })).status).toBe(404);
+    const liveOutbox = await api('GET', '/dev/outbox', { key: liveKey });
+    expect(liveOutbox.body.data).toEqual([]);
+  }, 180_000);
+
+  it('lets a test-mode (sandbox) event change nothing on a live transaction', async () => {
+    const live = await liveInvoice();
+    await api('GET', `/sandbox/checkout/${live.sessionId}`); // makes the sandbox's signing secret
+    const posted = await postSandboxEvent({
+      id: `evt_cross_${live.txnId}`,
+      type: 'checkout.session.completed',
+      data: { object: { id: live.sessionId, payment_status: 'paid', payment_intent: `pi_${live.txnId.slice(4)}`, metadata: { transactionId: live.txnId } } },
+    });
+    expect(posted).toMatchObject({ status: 200, body: { outcome: 'ignored' } });
+    const { db } = admin();
+    expect((await db.collection('invoices').doc(live.id).get()).get('status')).toBe('processing');
+    expect((await db.collection('transactions').doc(live.txnId).get()).get('status')).toBe('processing');
+  });
+
+  it('makes live keys in the dashboard only after an operator activated live mode', async () => {
+    const other = await createMerchant();
+    const token = await idTokenFor(other.email, other.password);
+    const refused = await api('POST', '/api-keys', { key: token, body: { name: 'Live' }, headers: { 'x-mode': 'live' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('not activated');
+    const test = await api('POST', '/api-keys', { key: token, body: { name: 'Test' } });
+    expect(test.body.secret).toMatch(/^sk_test_/);
+    await admin().db.collection('merchants').doc(other.merchantId).update({ liveActivatedAt: Timestamp.now() });
+    const live = await api('POST', '/api-keys', { key: token, body: { name: 'Live' }, headers: { 'x-mode': 'live' } });
+    expect(live.status).toBe(201);
+    expect(live.body.secret).toMatch(/^sk_live_/);
+    expect((await api('GET', '/account', { key: live.body.secret })).body.livemode).toBe(true);
+    expect((await api('GET', '/account', { key: ownerToken, headers: { 'x-mode': 'live' } })).body.livemode).toBe(true);
+  }, 180_000);
+});
