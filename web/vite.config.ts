@@ -9,7 +9,8 @@ import { VitePWA } from 'vite-plugin-pwa';
  * payer bundle budget (scripts/bench-payer.mjs) can see at a glance that none of them leak.
  */
 const FIREBASE = /[\\/]node_modules[\\/](?:@firebase|firebase|idb|tslib)[\\/]/;
-const MERCHANT_SRC = /[\\/]src[\\/]merchant[\\/]/;
+// The operators' console (src/operator) is dashboard-side code too.
+const MERCHANT_SRC = /[\\/]src[\\/](?:merchant|operator)[\\/]/;
 const PAYER_SHARED = /[\\/]src[\\/](?:components|core|stores)[\\/]|[\\/]src[\\/]i18n[\\/]format\.ts|[\\/]public[\\/]icons[\\/]|^\/icons\//;
 // Payer modules needed only after a tap (the PIN step) or on another page (the sandbox checkout):
 // kept out of `shared`, so the pay page's first load does not carry them.

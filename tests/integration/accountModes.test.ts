@@ -5,6 +5,7 @@ import { api, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, type TestMerchant } from '../support/admin';
 import { idTokenFor } from '../support/idToken';
 import { postSandboxEvent } from '../support/sandboxWebhook';
+import { BASE_URL } from '../support/env';
 
 let merchant: TestMerchant;
 let liveKey: string;
@@ -67,7 +68,8 @@ describe('test and live mode', () => {
 
   it('lets a test-mode (sandbox) event change nothing on a live transaction', async () => {
     const live = await liveInvoice();
-    await api('GET', `/sandbox/checkout/${live.sessionId}`); // makes the sandbox's signing secret
+    // An unsigned post is refused, and makes the sandbox's signing secret on the way.
+    expect((await fetch(`${BASE_URL}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(400);
     const posted = await postSandboxEvent({
       id: `evt_cross_${live.txnId}`,
       type: 'checkout.session.completed',

@@ -19,6 +19,7 @@ export const routes: RouteRecordRaw[] = [
   },
   // Outside the dashboard layout: the invitee is signed in but not yet a member.
   { path: '/merchant/invite', name: 'merchant-invite', component: () => import('./merchant/views/InviteView.vue') },
+  { path: '/merchant/signup', name: 'merchant-signup', component: () => import('./merchant/views/SignupView.vue') },
   {
     path: '/merchant',
     component: () => import('./merchant/MerchantLayout.vue'),
@@ -39,6 +40,8 @@ export const routes: RouteRecordRaw[] = [
       },
     ],
   },
+  // The platform operators' console: a lazy chunk of its own, never reached from payer pages.
+  { path: '/operator', name: 'operator', component: () => import('./operator/OperatorView.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/HomeView.vue'), props: { notFound: true } },
 ];
 
