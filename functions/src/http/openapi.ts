@@ -9,6 +9,8 @@ import {
   startPaymentSchema,
 } from '../domain/schemas';
 import { acceptInvitationSchema, addUserSchema, createApiKeySchema, settingsPatchSchema, statsQuerySchema } from '../domain/console';
+import { signupSchema } from '../domain/signup';
+import { operatorActionSchema } from '../domain/operator';
 import { INVOICE_STATUSES, SMS_STATUSES, TRANSACTION_STATUSES } from '../domain/status';
 import { CALLBACK_TYPES } from '../domain/types';
 import { INVOICE_CSV_COLUMNS, METADATA_COLUMN_PREFIX, READ_ONLY_CSV_COLUMNS } from '../domain/csvColumns';
@@ -304,6 +306,56 @@ export const accountSchema = z
   })
   .describe('The merchant behind the key, its mode, and what it can take in that mode.');
 
+const operatorMerchantSchema = z.object({
+  id: z.string(),
+  object: z.literal('merchant'),
+  name: z.string(),
+  status: z.enum(['active', 'suspended']),
+  liveActivated: z.boolean(),
+  liveActivatedAt: nullableDateTime,
+  createdAt: nullableDateTime,
+});
+
+export const operatorMerchantListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    operatorMerchantSchema.extend({
+      volume: z
+        .array(z.object({ mode, currency: z.string(), count: z.number().int(), amount: z.number().int() }))
+        .describe('Paid invoices of the last 30 days, per mode and currency (minor units).'),
+    }),
+  ),
+  hasMore: z.boolean(),
+});
+
+export const operatorActionResultSchema = operatorMerchantSchema.extend({
+  changed: z.boolean().describe('False when the action was already in effect (nothing changed, nothing logged).'),
+});
+
+export const operatorLogSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      id: z.string(),
+      action: z.enum(['live_activated', 'suspended', 'reinstated']),
+      merchantId: z.string(),
+      merchantName: z.string(),
+      operatorUid: z.string(),
+      operatorEmail: z.string().nullable(),
+      reason: z.string().nullable(),
+      at: nullableDateTime,
+    }),
+  ),
+  hasMore: z.boolean(),
+});
+
+export const signupResultSchema = z.object({
+  object: z.literal('signup'),
+  merchant: z.object({ id: z.string(), name: z.string(), livemode: z.literal(false) }),
+  apiKey: z.object({ secret: z.string(), prefix: z.string(), livemode: z.literal(false) }).nullable().describe('The test key, shown this once.'),
+  webhookSecret: z.string().nullable().describe('The callback signing secret (`whsec_…`), shown this once.'),
+});
+
 export const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -424,6 +476,10 @@ export const responseSchemas = {
   Outbox: outboxSchema,
   Settings: settingsSchema,
   Account: accountSchema,
+  Signup: signupResultSchema,
+  OperatorMerchantList: operatorMerchantListSchema,
+  OperatorActionResult: operatorActionResultSchema,
+  OperatorLog: operatorLogSchema,
   ApiKey: apiKeySchema,
   ApiKeyCreated: apiKeyCreatedSchema,
   ApiKeyList: apiKeyListSchema,
@@ -461,6 +517,8 @@ const INPUT_COMPONENTS: Record<string, z.ZodType> = {
   SandboxPayRequest: sandboxPaySchema,
   SettingsPatchRequest: settingsPatchSchema,
   CreateApiKeyRequest: createApiKeySchema,
+  SignupRequest: signupSchema,
+  OperatorActionRequest: operatorActionSchema,
   AddUserRequest: addUserSchema,
   AcceptInvitationRequest: acceptInvitationSchema,
 };
@@ -516,7 +574,7 @@ const json = (schemaName: string) => ({ 'application/json': { schema: ref(schema
 const LIVE_NOTE = 'With a `sk_live_` key while the configured card or phone provider is a sandbox: 403 `live_mode_unavailable`, nothing is created.';
 
 type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 429 | 502;
-type Access = 'public' | 'key' | 'owner' | 'member' | 'ownerSession' | 'session';
+type Access = 'public' | 'key' | 'owner' | 'member' | 'ownerSession' | 'session' | 'operator' | 'user';
 
 interface Operation {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -546,6 +604,7 @@ const PATH_PARAMS: Record<string, Json> = {
   'pay:token': { type: 'string', description: 'The pay token from the SMS link (`/pay/{token}`).' },
   'pay:id': { type: 'string', pattern: '^txn_[A-Za-z0-9]{22}$', description: 'Transaction id.' },
   'checkout:id': { type: 'string', description: 'Sandbox checkout session id.' },
+  'merchants:id': { type: 'string', description: 'Merchant id.' },
   'api-keys:id': { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'API key id (from `GET /api-keys`).' },
   'users:uid': { type: 'string', description: 'The user’s uid.' },
   'invitations:id': { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'Invitation id (from `GET /invitations`).' },
@@ -874,6 +933,47 @@ const OPERATIONS: Operation[] = [
     errors: [401, 403, 429],
   },
 
+  {
+    method: 'POST',
+    path: '/signup',
+    operationId: 'signUp',
+    summary: 'Create the merchant of a newly signed-up, verified user',
+    description: 'Called by `/merchant/signup` after the email link was opened. Makes the merchant in test mode with working sandboxes, its owner, a test key and a callback signing secret (both shown once). Not replayed by `Idempotency-Key`: the answer holds secrets.',
+    tag: 'Account',
+    access: 'user',
+    body: bodyOf('SignupRequest'),
+    status: 201,
+    response: 'Signup',
+    responseDescription: 'The merchant, its test key and its callback secret.',
+    errors: [400, 401, 403, 409, 429],
+  },
+
+  // Platform operators
+  { method: 'GET', path: '/operator/merchants', operationId: 'operatorListMerchants', summary: 'Merchants with mode, status and volume', tag: 'Operator', access: 'operator', status: 200, response: 'OperatorMerchantList', responseDescription: 'Newest first.', errors: [401, 403, 429] },
+  ...(
+    [
+      ['activate-live', 'operatorActivateLive', 'Activate live mode (the merchant may then create live keys)'],
+      ['suspend', 'operatorSuspend', 'Suspend: keys get 403 `merchant_suspended`, pay links are unavailable, nothing is sent or charged'],
+      ['reinstate', 'operatorReinstate', 'Reinstate a suspended merchant'],
+    ] as const
+  ).map(
+    ([action, operationId, summary]): Operation => ({
+      method: 'POST',
+      path: `/operator/merchants/{id}/${action}`,
+      operationId,
+      summary,
+      description: 'Logged with the operator and the time, in the same transaction. Repeating an action already in effect changes and logs nothing.',
+      tag: 'Operator',
+      access: 'operator',
+      body: { ...bodyOf('OperatorActionRequest'), required: false },
+      status: 200,
+      response: 'OperatorActionResult',
+      responseDescription: 'The merchant after the action.',
+      errors: [400, 401, 403, 404, 429],
+    }),
+  ),
+  { method: 'GET', path: '/operator/log', operationId: 'operatorLog', summary: 'Operator actions, newest first (at most 100)', tag: 'Operator', access: 'operator', status: 200, response: 'OperatorLog', responseDescription: 'Who did what, when.', errors: [401, 403, 429] },
+
   // Development
   {
     method: 'GET',
@@ -1093,6 +1193,10 @@ function security(access: Access): Json {
       return { 'x-access': 'A signed-in dashboard owner only (ID token); secret keys and staff get 403.' };
     case 'session':
       return { 'x-access': 'Any signed-in user (Firebase ID token); secret keys get 401.' };
+    case 'operator':
+      return { 'x-access': 'A platform operator’s ID token (custom claim `operator`, granted only by `npm run operator -- grant EMAIL`). Secret keys get 403.' };
+    case 'user':
+      return { 'x-access': 'The ID token of a Firebase user whose email is verified and who belongs to no merchant yet.' };
   }
 }
 
@@ -1227,6 +1331,7 @@ export function openApiDocument(publicBaseUrl: string): object {
       { name: 'Payer', description: 'The pay page’s endpoints: no key, scoped by the pay token.' },
       { name: 'Sandbox', description: 'The local card checkout (CARD_PROVIDER=sandbox).' },
       { name: 'Console', description: 'The merchant dashboard.' },
+      { name: 'Operator', description: 'The platform operators’ console (`/operator`).' },
       { name: 'Development', description: 'Emulator only.' },
       { name: 'Meta' },
       { name: 'Callbacks', description: 'What we POST to your callback URL.' },
