@@ -75,7 +75,7 @@ describe('test and live mode', () => {
       type: 'checkout.session.completed',
       data: { object: { id: live.sessionId, payment_status: 'paid', payment_intent: `pi_${live.txnId.slice(4)}`, metadata: { transactionId: live.txnId } } },
     });
-    expect(posted).toMatchObject({ status: 200, body: { outcome: 'ignored' } });
+    expect(posted).toMatchObject({ status: 200, body: { outcome: 'mismatch' } });
     const { db } = admin();
     expect((await db.collection('invoices').doc(live.id).get()).get('status')).toBe('processing');
     expect((await db.collection('transactions').doc(live.txnId).get()).get('status')).toBe('processing');

@@ -19,8 +19,8 @@ export function accountRoutes(router: Router<Services>): void {
     // The sign-up page, with the new user's ID token once the email is verified. Answers with
     // the test key and callback secret, shown once; not replayed by Idempotency-Key for that reason.
     .on('POST', '/signup', async (request, _params, services) => {
-      const input = parseOrThrow(signupSchema, jsonBody(request));
       const claims = await signedInUser(request);
+      const input = parseOrThrow(signupSchema, jsonBody(request));
       const user = {
         uid: claims.uid,
         email: claims.email ?? '',

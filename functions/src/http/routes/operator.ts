@@ -1,25 +1,16 @@
-import { getAuth } from 'firebase-admin/auth';
 import type { Services } from '../../services';
 import type { Router } from '../router';
 import type { ApiRequest } from '../request';
 import { jsonBody } from '../request';
 import { DomainError } from '../../domain/errors';
 import { parseOrThrow } from '../../domain/schemas';
-import { adminApp } from '../../adapters/firestore';
+import { signedInUser } from '../auth';
 import { applyOperatorAction, listMerchants, listOperatorLog, operatorActionSchema, operatorFromClaims, type Operator, type OperatorAction } from '../../domain/operator';
 
 /** Operators sign in like dashboard users; their ID token must carry the `operator` claim. No API key ever works here. */
 async function operatorOf(request: ApiRequest): Promise<Operator> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-  if (!bearer) throw new DomainError('unauthorized', 'Sign in as a platform operator.');
-  if (bearer.startsWith('sk_')) throw new DomainError('forbidden', 'API keys cannot use the operators’ API.');
-  let claims: Record<string, unknown>;
-  try {
-    claims = await getAuth(adminApp()).verifyIdToken(bearer, true);
-  } catch {
-    throw new DomainError('unauthorized', 'Your session has expired; sign in again.');
-  }
-  return operatorFromClaims(claims);
+  if (/^Bearer\s+sk_/i.test(request.headers.authorization ?? '')) throw new DomainError('forbidden', 'API keys cannot use the operators’ API.');
+  return operatorFromClaims(await signedInUser(request));
 }
 
 const ACTION_PATHS: Record<string, OperatorAction> = { 'activate-live': 'live_activated', suspend: 'suspended', reinstate: 'reinstated' };
