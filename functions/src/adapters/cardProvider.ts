@@ -71,4 +71,6 @@ export interface CardProvider {
   refund(paymentId: string, amount: number, idempotencyKey: string): Promise<{ refundId: string; status: string }>;
   /** Billing information of a succeeded payment (Stripe: the PaymentIntent's latest charge). */
   paymentDetails(paymentId: string): Promise<PaymentDetails>;
+  /** The refund of `paymentId` made under `idempotencyKey`, if the provider ever made one (for reconciling an interrupted refund). */
+  findRefund(paymentId: string, idempotencyKey: string): Promise<{ refundId: string; status: string } | null>;
 }

@@ -26,6 +26,9 @@ export interface SandboxSessionDoc {
 }
 
 export const sandboxSessions = (db: Firestore) => db.collection('sandboxSessions');
+export const sandboxRefunds = (db: Firestore) => db.collection('sandboxRefunds');
+/** Stable per payment and key, like a Stripe refund replayed under its idempotency key. */
+const sandboxRefundId = (paymentId: string, idempotencyKey: string) => `re_sandbox_${createHash('sha256').update(`${paymentId}:${idempotencyKey}`).digest('hex').slice(0, 24)}`;
 
 /** The sandbox's webhook signing secret: random, made on first use, readable by no client. */
 export async function sandboxSigningSecret(db: Firestore): Promise<string> {
@@ -88,8 +91,15 @@ export function sandboxCardProvider(db: Firestore, publicBaseUrl: string): CardP
       };
     },
     async refund(paymentId, amount, idempotencyKey) {
-      // No money moved, so none moves back; the refund id is stable per key, like Stripe's.
-      return { refundId: `re_sandbox_${createHash('sha256').update(`${paymentId}:${idempotencyKey}:${amount}`).digest('hex').slice(0, 24)}`, status: 'succeeded' };
+      // No money moved, so none moves back; the refund is kept so it can be looked up, like Stripe's.
+      const refundId = sandboxRefundId(paymentId, idempotencyKey);
+      await sandboxRefunds(db).doc(refundId).set({ id: refundId, paymentId, amount, idempotencyKey, status: 'succeeded', createdAt: Timestamp.now() });
+      return { refundId, status: 'succeeded' };
+    },
+    async findRefund(paymentId, idempotencyKey) {
+      const refundId = sandboxRefundId(paymentId, idempotencyKey);
+      const snap = await sandboxRefunds(db).doc(refundId).get();
+      return snap.exists ? { refundId, status: snap.get('status') as string } : null;
     },
     async paymentDetails(paymentId) {
       const found = await sandboxSessions(db).where('paymentIntentId', '==', paymentId).limit(1).get();

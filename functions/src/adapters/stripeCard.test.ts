@@ -34,6 +34,7 @@ type Fault = { kind: 'reset_after_processing' } | { kind: 'error'; status: numbe
 class FakeStripe {
   readonly requests: RecordedRequest[] = [];
   readonly sessions = new Map<string, Record<string, unknown>>();
+  readonly refunds: Record<string, unknown>[] = [];
   private readonly idempotent = new Map<string, StoredResponse>();
   private readonly faults: Fault[] = [];
   private sequence = 0;
@@ -53,6 +54,7 @@ class FakeStripe {
   reset(): void {
     this.requests.length = 0;
     this.sessions.clear();
+    this.refunds.length = 0;
     this.idempotent.clear();
     this.faults.length = 0;
   }
@@ -69,7 +71,8 @@ class FakeStripe {
     let rawBody = '';
     for await (const chunk of req) rawBody += String(chunk);
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
     this.requests.push({ method, path, headers: req.headers, form: Object.fromEntries(new URLSearchParams(rawBody)) });
 
     const fault = this.faults.shift();
@@ -85,7 +88,8 @@ class FakeStripe {
         error: { type: 'idempotency_error', message: 'Keys for idempotent requests can only be used with the same parameters.' },
       });
     }
-    const response = stored ?? { rawBody, ...this.route(method, path, Object.fromEntries(new URLSearchParams(rawBody))) };
+    const form = method === 'GET' ? Object.fromEntries(url.searchParams) : Object.fromEntries(new URLSearchParams(rawBody));
+    const response = stored ?? { rawBody, ...this.route(method, path, form) };
     if (idempotencyKey && method === 'POST') this.idempotent.set(idempotencyKey, response);
 
     // Stripe acted on the request, but the answer is lost on the way back.
@@ -139,10 +143,18 @@ class FakeStripe {
       return session ? { status: 200, body: session } : missing(sessionMatch[1]!);
     }
     if (method === 'POST' && path === '/v1/refunds') {
-      return {
-        status: 200,
-        body: { id: `re_test_${++this.sequence}`, object: 'refund', amount: Number(form.amount), payment_intent: form.payment_intent, status: 'succeeded' },
-      };
+      const metadata = Object.fromEntries(Object.entries(form).flatMap(([key, value]) => (/^metadata\[(.+)\]$/.exec(key) ? [[/^metadata\[(.+)\]$/.exec(key)![1]!, value]] : [])));
+      const refund = { id: `re_test_${++this.sequence}`, object: 'refund', amount: Number(form.amount), payment_intent: form.payment_intent, status: 'succeeded', metadata };
+      this.refunds.unshift(refund);
+      return { status: 200, body: refund };
+    }
+    // List refunds, newest first, filtered by payment_intent, paged by limit and starting_after.
+    if (method === 'GET' && path === '/v1/refunds') {
+      const matching = this.refunds.filter((refund) => !form.payment_intent || refund.payment_intent === form.payment_intent);
+      const after = form.starting_after ? matching.findIndex((refund) => refund.id === form.starting_after) + 1 : 0;
+      const limit = Number(form.limit ?? 10);
+      const data = matching.slice(after, after + limit);
+      return { status: 200, body: { object: 'list', url: '/v1/refunds', has_more: after + limit < matching.length, data } };
     }
     return { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}).` } } };
   }
@@ -306,9 +318,19 @@ describe('stripeCardProvider.sessionStatus and refund', () => {
     const refund = await provider.refund('pi_test_1', 5000, 'refund-txn_abc123-1');
 
     const [call] = fakeStripe.requestsTo('POST', '/v1/refunds');
-    expect(call!.form).toEqual({ payment_intent: 'pi_test_1', amount: '5000' });
+    expect(call!.form).toEqual({ payment_intent: 'pi_test_1', amount: '5000', 'metadata[idempotencyKey]': 'refund-txn_abc123-1' });
     expect(call!.headers['idempotency-key']).toBe('refund-txn_abc123-1');
     expect(refund).toEqual({ refundId: expect.stringMatching(/^re_test_/), status: 'succeeded' });
+  });
+
+  it('finds a refund again by the idempotency key it was made under, across pages, or says there is none', async () => {
+    const made = await provider.refund('pi_test_1', 5000, 'refund-re_wanted');
+    for (let i = 0; i < 120; i++) fakeStripe.refunds.push({ id: `re_other_${i}`, object: 'refund', payment_intent: 'pi_test_1', amount: 1, status: 'succeeded', metadata: {} });
+    fakeStripe.refunds.reverse();
+    await expect(provider.findRefund('pi_test_1', 'refund-re_wanted')).resolves.toEqual({ refundId: made.refundId, status: 'succeeded' });
+    expect(fakeStripe.requestsTo('GET', '/v1/refunds').length).toBeGreaterThan(1);
+    await expect(provider.findRefund('pi_test_1', 'refund-re_never_made')).resolves.toBeNull();
+    await expect(provider.findRefund('pi_test_2', 'refund-re_wanted')).resolves.toBeNull();
   });
 });
 

@@ -145,9 +145,18 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
 
     async refund(paymentIntentId, amount, idempotencyKey) {
       const client = await stripe();
-      const refund = await client.refunds.create({ payment_intent: paymentIntentId, amount }, { idempotencyKey });
+      // The key is kept on the refund too: Stripe forgets idempotency keys after 24 hours, metadata it keeps.
+      const refund = await client.refunds.create({ payment_intent: paymentIntentId, amount, metadata: { idempotencyKey } }, { idempotencyKey });
       // Stripe types `status` as nullable; a refund without one is not final yet.
       return { refundId: refund.id, status: refund.status ?? 'pending' };
+    },
+
+    async findRefund(paymentIntentId, idempotencyKey) {
+      const client = await stripe();
+      for await (const refund of client.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) {
+        if (refund.metadata?.idempotencyKey === idempotencyKey) return { refundId: refund.id, status: refund.status ?? 'pending' };
+      }
+      return null;
     },
   };
 }

@@ -65,50 +65,109 @@ export async function refundInvoice(deps: RefundDeps, merchantId: string, invoic
   }
   const { refund, txn, invoice } = begun;
 
-  let providerRefundId: string | null = null;
-  let failure: string | null = null;
+  let outcome: RefundOutcome;
   try {
-    if (txn.method === 'card') {
-      providerRefundId = (await deps.card.refund(txn.providerPaymentId!, refund.amount, `refund-${refundId}`)).refundId;
-    } else if (!(await deps.phone.reverse(phoneChargeRequest(txn, invoice))).reversed) {
-      failure = 'The phone billing provider says this payment can no longer be reversed.';
-    }
+    outcome = await askProvider(deps, txn, invoice, refund);
   } catch (error) {
-    failure = `The provider could not refund: ${(error as Error).message}`;
+    outcome = { failure: `The provider could not refund: ${(error as Error).message}` };
   }
+  const recorded = await recordRefundOutcome(db, refundId, outcome);
+  if (recorded.refund.status === 'failed') throw new DomainError('provider_error', recorded.refund.failureMessage ?? 'The refund failed.');
+  return { refund: recorded.refund, invoice: invoiceToApi(recorded.invoice) };
+}
 
-  const after = await db.runTransaction(async (tx) => {
-    const [invSnap, txnSnap] = await Promise.all([tx.get(invoiceRef(db, invoiceId)), tx.get(db.collection('transactions').doc(txn.id))]);
+type RefundOutcome = { providerRefundId: string | null } | { failure: string };
+
+const refundKey = (refundId: string) => `refund-${refundId}`;
+
+async function askProvider(deps: RefundDeps, txn: TransactionDoc, invoice: InvoiceDoc, refund: RefundDoc): Promise<RefundOutcome> {
+  if (txn.method === 'card') return { providerRefundId: (await deps.card.refund(txn.providerPaymentId!, refund.amount, refundKey(refund.id))).refundId };
+  if ((await deps.phone.reverse(phoneChargeRequest(txn, invoice))).reversed) return { providerRefundId: null };
+  return { failure: 'The phone billing provider says this payment can no longer be reversed.' };
+}
+
+/**
+ * Records what the provider did with a reserved refund, once: whichever of the request itself
+ * and reconciliation gets here first decides, and the other changes nothing. A failure releases
+ * the reservation; a success moves the money on the transaction and the invoice.
+ */
+async function recordRefundOutcome(db: Firestore, refundId: string, outcome: RefundOutcome): Promise<{ refund: RefundDoc; invoice: InvoiceDoc }> {
+  const refundRef = db.collection('refunds').doc(refundId);
+  return db.runTransaction(async (tx) => {
+    const refund = (await tx.get(refundRef)).data() as RefundDoc;
+    const [invSnap, txnSnap] = await Promise.all([tx.get(invoiceRef(db, refund.invoiceId)), tx.get(db.collection('transactions').doc(refund.transactionId))]);
     const current = invSnap.data() as InvoiceDoc;
+    if (refund.status !== 'pending') return { refund, invoice: current };
     const now = Timestamp.now();
-    tx.update(refundRef, { status: failure ? 'failed' : 'succeeded', providerRefundId, failureMessage: failure });
-    if (failure) {
+    if ('failure' in outcome) {
+      tx.update(refundRef, { status: 'failed', failureMessage: outcome.failure });
       tx.update(invSnap.ref, { refundPending: FieldValue.increment(-refund.amount) });
-      return current;
+      return { refund: { ...refund, status: 'failed', failureMessage: outcome.failure }, invoice: { ...current, refundPending: (current.refundPending ?? 0) - refund.amount } };
     }
+    const { providerRefundId } = outcome;
+    tx.update(refundRef, { status: 'succeeded', providerRefundId });
+    const txn = txnSnap.data() as TransactionDoc;
     const refunded = current.amountRefunded + refund.amount;
     const full = refunded >= txn.amount;
-    const fresh = txnSnap.data() as TransactionDoc;
-    tx.update(txnSnap.ref, { amountRefunded: (fresh.amountRefunded ?? 0) + refund.amount, ...(full ? { status: 'refunded' } : {}), updatedAt: now });
-    return (
-      changeInvoice(
-        db,
-        tx,
-        { ...current, refundPending: (current.refundPending ?? 0) - refund.amount },
-        {
-          to: full ? 'refunded' : 'partially_refunded',
-          patch: {
-            amountRefunded: refunded,
-            refundPending: (current.refundPending ?? 0) - refund.amount,
-            ...(full && current.transaction ? { transaction: { ...current.transaction, status: 'refunded' } } : {}),
-          },
-          timeline: { type: 'invoice.refunded', data: { refundId, amount: refund.amount, total: refunded, providerRefundId } },
-          callback: 'invoice.refunded',
+    tx.update(txnSnap.ref, { amountRefunded: (txn.amountRefunded ?? 0) + refund.amount, ...(full ? { status: 'refunded' } : {}), updatedAt: now });
+    const after = changeInvoice(
+      db,
+      tx,
+      { ...current, refundPending: (current.refundPending ?? 0) - refund.amount },
+      {
+        to: full ? 'refunded' : 'partially_refunded',
+        patch: {
+          amountRefunded: refunded,
+          refundPending: (current.refundPending ?? 0) - refund.amount,
+          ...(full && current.transaction ? { transaction: { ...current.transaction, status: 'refunded' } } : {}),
         },
-        now,
-      ) ?? current
+        timeline: { type: 'invoice.refunded', data: { refundId, amount: refund.amount, total: refunded, providerRefundId } },
+        callback: 'invoice.refunded',
+      },
+      now,
     );
+    return { refund: { ...refund, status: 'succeeded', providerRefundId }, invoice: after ?? current };
   });
-  if (failure) throw new DomainError('provider_error', failure);
-  return { refund: { ...refund, status: 'succeeded' as const, providerRefundId }, invoice: invoiceToApi(after) };
+}
+
+/** A reserved refund older than this had its request die (crash, timeout) before the outcome was recorded. */
+export const REFUND_STALE_MS = 10 * 60_000;
+
+/**
+ * Finishes or releases refunds left reserved by a crash between reserving and recording. The
+ * provider is asked by the refund's idempotency key, never asked to refund again: a card refund
+ * it made is recorded as made, one it never received is released (the merchant may refund again).
+ * A phone reversal is keyed by the payment itself (full amount only), so asking again cannot
+ * reverse twice. Returns each refund's outcome by id.
+ */
+export async function reconcileReservedRefunds(deps: RefundDeps, olderThanMs = REFUND_STALE_MS, now = Date.now()): Promise<Record<string, string>> {
+  const { db } = deps;
+  const stale = await db
+    .collection('refunds')
+    .where('status', '==', 'pending')
+    .where('createdAt', '<', Timestamp.fromMillis(now - olderThanMs))
+    .limit(200)
+    .get();
+  const outcomes: Record<string, string> = {};
+  for (const doc of stale.docs) {
+    const refund = doc.data() as RefundDoc;
+    try {
+      const txn = (await db.collection('transactions').doc(refund.transactionId).get()).data() as TransactionDoc;
+      const invoice = (await invoiceRef(db, refund.invoiceId).get()).data() as InvoiceDoc;
+      let outcome: RefundOutcome;
+      if (txn.method === 'card') {
+        const made = await deps.card.findRefund(txn.providerPaymentId!, refundKey(refund.id));
+        outcome =
+          made && made.status !== 'failed' && made.status !== 'canceled'
+            ? { providerRefundId: made.refundId }
+            : { failure: made ? `The card provider reports the refund ${made.status}.` : 'The refund was interrupted before the card provider received it; nothing was refunded.' };
+      } else {
+        outcome = await askProvider(deps, txn, invoice, refund);
+      }
+      outcomes[refund.id] = (await recordRefundOutcome(db, refund.id, outcome)).refund.status;
+    } catch (error) {
+      outcomes[refund.id] = `error: ${(error as Error).message}`;
+    }
+  }
+  return outcomes;
 }
