@@ -43,7 +43,10 @@ function crashingCard(when: 'before_provider' | 'after_provider', release?: Prom
   };
 }
 
-const deps = (card: CardProvider) => ({ db: admin().db, card, phone: sandboxPhoneBilling() });
+const deps = (card: CardProvider) => {
+  const providers = { db: admin().db, card, phone: sandboxPhoneBilling() };
+  return { ...providers, providers: () => providers };
+};
 const refundsOf = async (invoiceId: string) => (await admin().db.collection('refunds').where('invoiceId', '==', invoiceId).get()).docs.map((d) => d.data());
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 

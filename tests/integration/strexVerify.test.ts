@@ -62,7 +62,8 @@ describe('Strex PIN verify under concurrency', () => {
   it('forwards at most 3 PIN attempts to Strex however many verifies race', async () => {
     const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: freshPhone() }, paymentMethods: ['phone'] }) });
     const token = tokenOf(created.body.payUrl);
-    const deps = { db: admin().db, phone, card: {} as CardProvider, publicBaseUrl: 'http://127.0.0.1:5000' };
+    const providers = { db: admin().db, phone, card: {} as CardProvider, publicBaseUrl: 'http://127.0.0.1:5000' };
+    const deps = { ...providers, providers: () => providers };
     const txn = await startPayment(deps, { token }, 'phone');
     expect(txn).toMatchObject({ status: 'awaiting_pin', provider: 'strex' });
 

@@ -3,7 +3,9 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 
 /** Where public IPv6 unicast lives (RFC 4291 global unicast); anything outside is never public. */
-const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
+/** IPv6 documentation prefix of RFC 9637, newer than some releases' range tables. */
+const DOCUMENTATION_V6 = ipaddr.IPv6.parseCIDR('3fff::/20');
 
 /**
  * True for every address that is not public unicast: loopback, private, link-local (cloud
@@ -16,7 +18,9 @@ export function isNonPublicAddress(address: string): boolean {
   let parsed = ipaddr.parse(address);
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   if (parsed.range() !== 'unicast') return true;
-  return parsed.kind() === 'ipv6' && !parsed.match(GLOBAL_UNICAST_V6);
+  if (parsed.kind() !== 'ipv6') return false;
+  const v6 = parsed as ipaddr.IPv6;
+  return !v6.match(GLOBAL_UNICAST_V6) || v6.match(DOCUMENTATION_V6);
 }
 
 /** Loopback only (127.0.0.0/8, ::1, and IPv4-mapped loopback): what the emulator adds to live's rule. */

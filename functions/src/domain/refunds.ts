@@ -140,7 +140,11 @@ export const REFUND_STALE_MS = 10 * 60_000;
  * A phone reversal is keyed by the payment itself (full amount only), so asking again cannot
  * reverse twice. Returns each refund's outcome by id.
  */
-export async function reconcileReservedRefunds(deps: RefundDeps, olderThanMs = REFUND_STALE_MS, now = Date.now()): Promise<Record<string, string>> {
+export async function reconcileReservedRefunds(
+  deps: { db: Firestore; providers(mode: TransactionDoc['mode']): RefundDeps },
+  olderThanMs = REFUND_STALE_MS,
+  now = Date.now(),
+): Promise<Record<string, string>> {
   const { db } = deps;
   const stale = await db
     .collection('refunds')
@@ -154,15 +158,17 @@ export async function reconcileReservedRefunds(deps: RefundDeps, olderThanMs = R
     try {
       const txn = (await db.collection('transactions').doc(refund.transactionId).get()).data() as TransactionDoc;
       const invoice = (await invoiceRef(db, refund.invoiceId).get()).data() as InvoiceDoc;
+      // The providers of the mode the payment was made in, as when the refund began.
+      const providers = deps.providers(txn.mode);
       let outcome: RefundOutcome;
       if (txn.method === 'card') {
-        const made = await deps.card.findRefund(txn.providerPaymentId!, refundKey(refund.id));
+        const made = await providers.card.findRefund(txn.providerPaymentId!, refundKey(refund.id));
         outcome =
           made && made.status !== 'failed' && made.status !== 'canceled'
             ? { providerRefundId: made.refundId }
             : { failure: made ? `The card provider reports the refund ${made.status}.` : 'The refund was interrupted before the card provider received it; nothing was refunded.' };
       } else {
-        outcome = await askProvider(deps, txn, invoice, refund);
+        outcome = await askProvider(providers, txn, invoice, refund);
       }
       outcomes[refund.id] = (await recordRefundOutcome(db, refund.id, outcome)).refund.status;
     } catch (error) {
