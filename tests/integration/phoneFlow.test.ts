@@ -107,7 +107,8 @@ describe('PIN SMS limits, counted in Firestore', () => {
   it('12 concurrent Phone taps on one invoice send exactly 5 PINs; the rest are 429 with Retry-After', async () => {
     const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: freshPhone() } }) });
     const token = tokenOf(created.body.payUrl);
-    const deps = { db: admin().db, phone: sandboxPhoneBilling(), card: {} as CardProvider, publicBaseUrl: 'http://127.0.0.1:5000' };
+    const providers = { db: admin().db, phone: sandboxPhoneBilling(), card: {} as CardProvider, publicBaseUrl: 'http://127.0.0.1:5000' };
+    const deps = { ...providers, providers: () => providers };
     const taps = await Promise.allSettled(Array.from({ length: 12 }, () => startPayment(deps, { token }, 'phone')));
     const refused = taps.filter((t): t is PromiseRejectedResult => t.status === 'rejected').map((t) => t.reason as DomainError);
     expect(taps.filter((t) => t.status === 'fulfilled')).toHaveLength(5);
