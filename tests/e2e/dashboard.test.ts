@@ -64,6 +64,8 @@ describe('merchant dashboard in Chromium', () => {
     await page.getByLabel('Description', { exact: true }).fill('Cinnamon buns');
     await page.getByLabel('Payer phone').fill('+4791234567');
     await page.getByLabel('Your reference (optional)').fill(state.reference);
+    // The preview appears once GET /settings has named the merchant; a cold API takes seconds.
+    await page.getByTestId('sms-text').waitFor({ timeout: 15_000 });
     await expect
       .poll(() => page.getByTestId('sms-text').textContent())
       .toMatch(/^Harbour Café requests NOK 129\.50 for Cinnamon buns\. Pay here: http/);

@@ -2,6 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils';
 
 const calls: { path: string; init: unknown }[] = [];
+/** While set, `GET /settings` waits for it (a cold API), so the form is seen before the merchant is known. */
+let settingsGate: Promise<void> | null = null;
 vi.mock('../api', async () => {
   const { ApiError } = await import('../../core/api');
   return {
@@ -9,6 +11,7 @@ vi.mock('../api', async () => {
     merchantApi: vi.fn(async (path: string, init?: { body?: unknown }) => {
       calls.push({ path, init });
       if (path === '/settings') {
+        if (settingsGate) await settingsGate;
         return { id: 'm1', name: 'Fjord Bakery', mode: 'test', branding: {}, settings: { paymentMethods: ['card'], locale: 'en' } };
       }
       const body = init?.body as { reference?: string };
@@ -30,9 +33,25 @@ async function mountForm() {
 
 beforeEach(() => {
   calls.length = 0;
+  settingsGate = null;
 });
 
 describe('NewInvoiceView', () => {
+  it('shows no SMS preview until the merchant’s settings (its name) are in, then the real one', async () => {
+    let release!: () => void;
+    settingsGate = new Promise((resolve) => (release = resolve));
+    const wrapper = await mountForm();
+    await wrapper.get('#inv-amount').setValue('129,50');
+    await wrapper.get('#inv-description').setValue('Cinnamon buns');
+    expect(wrapper.find('[data-testid="sms-text"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="sms-preview-loading"]').text()).toBe('Loading…');
+    release();
+    await flushPromises();
+    expect(wrapper.find('[data-testid="sms-preview-loading"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="sms-text"]').text()).toMatch(/^Fjord Bakery requests NOK 129\.50 for Cinnamon buns\. Pay here: /);
+    wrapper.unmount();
+  });
+
   it('validates on submit, marks fields invalid, and sends nothing', async () => {
     const wrapper = await mountForm();
     await wrapper.get('form').trigger('submit');
