@@ -53,15 +53,19 @@ describe('lone UTF-16 surrogates', () => {
 });
 
 describe('odd path ids', () => {
-  // `.`/`..` reach Hosting as sent; invalid percent-encoding goes to the function directly (see rawApi).
+  // Hosting resolves `.`/`..` segments (and `%2E%2E`) before its rewrites, so through it such an id
+  // is a different route altogether (`/pay/../transactions` is `/transactions`, a 401): those cases call
+  // the api function directly, which receives the path as sent. Invalid percent-encoding goes direct too
+  // (see rawApi); there the emulator's own Express layer answers a plain 400 before our function runs,
+  // so for those only "400, never a 5xx" is checked here and router.test.ts checks our problem+json.
   const odd: [string, boolean][] = [
     ['%2F', false],
     ['a%2F..%2Fb', false],
     ['__x__', false],
     ['%5F%5Fx%5F%5F', false],
-    ['..', false],
-    ['.', false],
-    ['%2E%2E', false],
+    ['..', true],
+    ['.', true],
+    ['%2E%2E', true],
     ['a%00b', false],
     ['%F0%9F%98%80', false],
     ['x'.repeat(300), false],
@@ -69,6 +73,8 @@ describe('odd path ids', () => {
     ['%ZZ', true],
     ['%ED%A0%80', true],
   ];
+
+  const invalidEncoding = new Set(['%E0%A4%A', '%ZZ', '%ED%A0%80']);
 
   it.each(odd)('%s on every route with an id is a 404/400 problem, never a 5xx', async (id, direct) => {
     const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice() });
@@ -96,8 +102,10 @@ describe('odd path ids', () => {
       const keyed = !path.startsWith('/pay/') && !path.startsWith('/sandbox/');
       const call = await rawApi(method, path, { body, direct, headers: keyed ? { authorization: `Bearer ${merchant.apiKey}` } : {} });
       const shown = `${method} ${path.slice(0, 80)} → ${call.status} ${JSON.stringify(call.body).slice(0, 200)}`;
-      expect(call.status, shown).toBeOneOf([400, 404]);
-      expect(call.contentType, shown).toContain('application/problem+json');
+      // An id that could be real reaches the handler: API keys may not manage keys or people (403).
+      const keyManagement = path.startsWith('/api-keys/') || path.startsWith('/users/');
+      expect(call.status, shown).toBeOneOf(keyManagement ? [400, 403, 404] : [400, 404]);
+      if (!invalidEncoding.has(id)) expect(call.contentType, shown).toContain('application/problem+json');
     }
   });
 });
@@ -185,8 +193,16 @@ describe('pay-token limits', () => {
       const char = token[at]!;
       return token.slice(0, at) + `%${char.charCodeAt(0).toString(16).padStart(2, '0')}` + token.slice(at + 1);
     });
-    const answers = await Promise.all(spellings.map((spelled) => api('POST', `/pay/${spelled}/transactions`, { body: { method: 'card' } })));
-    expect(answers.map((a) => a.status)).toEqual(spellings.map(() => 429));
-    expect(Number(answers[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    // One after another: concurrent requests would start extra emulator workers, each with its own
+    // in-memory buckets. The bucket refills one start every 3 s, so at most that many may pass;
+    // a fresh bucket per spelling would let all 20 through.
+    const started = Date.now();
+    const answers: ApiCall[] = [];
+    for (const spelled of spellings) answers.push(await api('POST', `/pay/${spelled}/transactions`, { body: { method: 'card' } }));
+    const refilled = Math.floor((Date.now() - started) / 3_000) + 1;
+    const passed = answers.filter((a) => a.status !== 429);
+    expect(passed.every((a) => a.status === 201), JSON.stringify(passed.map((a) => a.status))).toBe(true);
+    expect(passed.length).toBeLessThanOrEqual(refilled);
+    expect(Number(answers.find((a) => a.status === 429)!.headers.get('retry-after'))).toBeGreaterThan(0);
   }, 180_000);
 });
