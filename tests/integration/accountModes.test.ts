@@ -37,16 +37,23 @@ beforeAll(async () => {
 });
 
 describe('test and live mode', () => {
-  it('refuses a live invoice when live mode has no provider, naming paymentMethods and pointing at GET /account', async () => {
+  it('refuses a live invoice when live mode has no provider, with 403 live_mode_unavailable pointing at GET /account, which names what is missing', async () => {
     await admin().db.collection('merchants').doc(merchant.merchantId).update({ liveActivatedAt: Timestamp.now() });
+    const invoicesBefore = (await admin().db.collection('invoices').where('merchantId', '==', merchant.merchantId).get()).size;
+    // A mode that can offer no method at all creates nothing (OpenAPI: LIVE_NOTE); the 400 on
+    // `paymentMethods` is for a mode that can offer some methods but not the ones asked for.
     const defaults = await api('POST', '/invoices', { key: liveKey, body: validInvoice() });
-    expect(defaults.status).toBe(400);
-    expect(defaults.body.errors).toEqual([{ field: 'paymentMethods', message: 'No method can be offered in live mode now.' }]);
     const card = await api('POST', '/invoices', { key: liveKey, body: validInvoice({ paymentMethods: ['card'] }) });
-    expect(card.status).toBe(400);
-    expect(card.body.detail).toContain('GET /account');
     const direct = await api('POST', '/transactions', { key: liveKey, body: { ...validInvoice(), method: 'card' } });
-    expect(direct.status).toBe(400);
+    for (const refused of [defaults, card, direct]) {
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('live_mode_unavailable');
+      expect(refused.body.detail).toContain('GET /account');
+    }
+    expect((await admin().db.collection('invoices').where('merchantId', '==', merchant.merchantId).get()).size).toBe(invoicesBefore);
+    const account = await api('GET', '/account', { key: liveKey });
+    expect(account.body).toMatchObject({ livemode: true, liveActivated: true, paymentMethods: [] });
+    expect(account.body.methods.find((m: { method: string }) => m.method === 'card')).toMatchObject({ available: false, provider: null, missing: ['provider_not_configured'] });
   });
 
   it('never mixes the modes in lists, reads and the outbox', async () => {

@@ -945,6 +945,7 @@ const OPERATIONS: Operation[] = [
     status: 201,
     response: 'Signup',
     responseDescription: 'The merchant, its test key and its callback secret.',
+    idempotencyNote: 'Not replayed: the answer holds secrets.',
     errors: [400, 401, 403, 409, 429],
   },
 
@@ -969,6 +970,7 @@ const OPERATIONS: Operation[] = [
       status: 200,
       response: 'OperatorActionResult',
       responseDescription: 'The merchant after the action.',
+      idempotencyNote: 'Not needed: repeating an action already in effect answers the same and logs nothing.',
       errors: [400, 401, 403, 404, 429],
     }),
   ),
