@@ -55,7 +55,8 @@ describe('card payment with CARD_PROVIDER=stripe', () => {
     expect(request.idempotencyKey).toBe(`checkout-${request.form.client_reference_id}`);
 
     const session = stripe.complete(sessionId, { brand: 'visa', last4: '4242', country: 'NO', wallet: 'apple_pay' });
-    const event = { id: `evt_${sessionId}`, object: 'event', type: 'checkout.session.completed', data: { object: session } };
+    // As Stripe sends it: every event says which mode it belongs to.
+    const event = { id: `evt_${sessionId}`, object: 'event', livemode: false, type: 'checkout.session.completed', data: { object: session } };
     expect(await sendWebhook(event)).toBe(200);
     expect(await sendWebhook(event)).toBe(200);
     await page.goto(session.success_url);
@@ -69,7 +70,13 @@ describe('card payment with CARD_PROVIDER=stripe', () => {
     expect(refund.body).toMatchObject({ status: 'partially_refunded', amountRefunded: 4900 });
     expect(stripe.refunds).toEqual([{ payment_intent: session.payment_intent, amount: 4900, key: expect.stringMatching(/^refund-re_/) }]);
     // Stripe's own charge.refunded echo of our refund changes nothing more.
-    const echo = { id: `evt_ch_${sessionId}`, type: 'charge.refunded', data: { object: { id: 'ch_1', payment_intent: session.payment_intent, amount: 34900, amount_refunded: 4900 } } };
+    const echo = {
+      id: `evt_ch_${sessionId}`,
+      object: 'event',
+      livemode: false,
+      type: 'charge.refunded',
+      data: { object: { id: 'ch_1', object: 'charge', payment_intent: session.payment_intent, amount: 34900, amount_refunded: 4900, currency: 'nok' } },
+    };
     expect(await sendWebhook(echo)).toBe(200);
     const after = await api('GET', `/invoices/${created.body.id}`, { key: merchant.apiKey });
     expect(after.body).toMatchObject({ status: 'partially_refunded', amountRefunded: 4900 });
