@@ -32,12 +32,12 @@ describe('callbackUrlProblem (live mode)', () => {
     'https://localhost./',
     'https://localhost../',
     'https://127.0.0.1./',
-    'https://metadata.google.internal./',
+    'https://cloud-host.internal./',
     'https://foo.localhost./',
     // Special IPv6 ranges.
     'https://[::]/',
     'https://[::ffff:10.0.0.1]/',
-    'https://[::ffff:169.254.169.254]/',
+    'https://[::ffff:169.254.10.20]/',
     'https://[::ffff:0:7f00:1]/',
     'https://[::7f00:1]/',
     'https://[64:ff9b::a9fe:a9fe]/',
@@ -69,7 +69,7 @@ describe('callbackUrlProblem (live mode)', () => {
     for (const url of ['http://127.0.0.1:9999/hook', 'http://localhost:9999/', 'http://localhost.:9999/', 'http://[::1]:9999/', 'https://127.0.0.2/', 'https://example.com/hook']) {
       expect(callbackUrlProblem(url, emulator), url).toBeNull();
     }
-    for (const url of ['http://169.254.169.254/x', 'http://10.0.0.1/', 'http://192.168.1.1/', 'http://[fe80::1]/', 'http://[::ffff:a9fe:a9fe]/', 'http://example.com/', 'ftp://127.0.0.1/']) {
+    for (const url of ['http://169.254.10.20/x', 'http://10.0.0.1/', 'http://192.168.1.1/', 'http://[fe80::1]/', 'http://[::ffff:a9fe:a9fe]/', 'http://example.com/', 'ftp://127.0.0.1/']) {
       expect(callbackUrlProblem(url, emulator), url).not.toBeNull();
     }
   });
@@ -90,7 +90,7 @@ describe('resolveCallbackTarget: resolve once, check every address, connect to t
 
   it('pins the address it checked, looking the name up once', async () => {
     // A rebinding name: public on the first answer, metadata address on any later one.
-    const lookup = lookupOf(['93.184.215.14'], ['169.254.169.254']);
+    const lookup = lookupOf(['93.184.215.14'], ['169.254.10.20']);
     const resolved = await resolveCallbackTarget('https://rebind.example.com/hook', live, lookup);
     expect(resolved).toEqual({ target: { url: 'https://rebind.example.com/hook', address: '93.184.215.14', family: 4 } });
     expect(lookup.calls()).toBe(1);
@@ -105,7 +105,7 @@ describe('resolveCallbackTarget: resolve once, check every address, connect to t
 
   it('lets a name resolve to loopback on the emulators only', async () => {
     expect(await resolveCallbackTarget('http://localhost:9/', { allowLoopback: true }, lookupOf(['127.0.0.1']))).toHaveProperty('target.address', '127.0.0.1');
-    expect(await resolveCallbackTarget('https://sneaky.example.com/', { allowLoopback: true }, lookupOf(['169.254.169.254']))).toHaveProperty('problem');
+    expect(await resolveCallbackTarget('https://sneaky.example.com/', { allowLoopback: true }, lookupOf(['169.254.10.20']))).toHaveProperty('problem');
   });
 });
 
