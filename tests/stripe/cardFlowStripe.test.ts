@@ -37,7 +37,7 @@ describe('card payment with CARD_PROVIDER=stripe', () => {
     const token = tokenOf(created.body.payUrl);
     const page = await (await browser.newContext(PHONE)).newPage();
     await page.goto(created.body.payUrl);
-    await page.getByRole('button', { name: /Card/ }).click();
+    await page.getByRole('button', { name: /Card|kort/ }).click();
     await page.waitForURL(/127\.0\.0\.1:12111\/checkout\/cs_test_/);
     const sessionId = page.url().split('/').pop()!;
 
