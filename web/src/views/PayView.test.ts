@@ -2,11 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import PayView from './PayView.vue';
 import { mockFetch, on, payView, setup } from '../testing/harness';
+import { apiTransaction, problem, type StartPaymentBody, type VerifyPinBody } from '../testing/fixtures';
 import { setLocale } from '../i18n';
 import { contrastRatio } from '../core/color';
 
 const TOKEN = 'tok_abc';
 const VIEW = `/api/v1/pay/${TOKEN}`;
+
+/** The mocked `POST …/transactions`: answers only the method the test expects the page to ask for. */
+const startsPayment = (method: StartPaymentBody['method'], reply: ReturnType<typeof apiTransaction>) =>
+  on<StartPaymentBody>('POST', `${VIEW}/transactions`, { status: 201, body: reply }, { body: { method } });
 
 async function render() {
   const { router, pinia } = await setup(`/pay/${TOKEN}`);
@@ -59,7 +64,7 @@ describe('PayView', () => {
     mockFetch(
       on('GET', VIEW, {
         body: payView({
-          transaction: { id: 'txn_1', method: 'card', status: 'failed', failureCode: 'card_declined', failureMessage: 'Your card was declined.' },
+          transaction: apiTransaction({ id: 'txn_1', method: 'card', status: 'failed', failureCode: 'card_declined', failureMessage: 'Your card was declined.' }),
         }),
       }),
     );
@@ -77,12 +82,6 @@ describe('PayView', () => {
     expect(wrapper.findAll('button.method')).toHaveLength(0);
   });
 
-  it('says the request is no longer available when expired', async () => {
-    mockFetch(on('GET', VIEW, { body: payView({ status: 'expired' }) }));
-    const { wrapper } = await render();
-    expect(wrapper.text()).toContain('This payment request is no longer available');
-  });
-
   it('redirects to the receipt when already paid', async () => {
     mockFetch(on('GET', VIEW, { body: payView({ status: 'paid' }) }));
     const { router } = await render();
@@ -92,10 +91,7 @@ describe('PayView', () => {
   it('sends the payer to the card redirect URL', async () => {
     const calls = mockFetch(
       on('GET', VIEW, { body: payView() }),
-      on('POST', `${VIEW}/transactions`, {
-        status: 201,
-        body: { id: 'txn_2', method: 'card', provider: 'sandbox', status: 'pending', next: { type: 'redirect', url: '/sandbox/checkout/cs_1' } },
-      }),
+      startsPayment('card', apiTransaction({ id: 'txn_2', method: 'card', status: 'pending', next: { type: 'redirect', url: '/sandbox/checkout/cs_1' } })),
     );
     const assign = vi.fn();
     vi.stubGlobal('location', { ...window.location, assign, hostname: 'localhost', href: 'http://localhost/' });
@@ -110,24 +106,20 @@ describe('PayView', () => {
     let verifyCount = 0;
     const calls = mockFetch(
       on('GET', VIEW, { body: payView() }),
-      on('POST', `${VIEW}/transactions`, {
-        status: 201,
-        body: { id: 'txn_3', method: 'phone', status: 'awaiting_pin', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 3 } },
-      }),
-      on('POST', `${VIEW}/transactions/txn_3/verify`, () =>
-        ++verifyCount === 1
-          ? {
+      startsPayment('phone', apiTransaction({ id: 'txn_3', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 3 } })),
+      on<VerifyPinBody>('POST', `${VIEW}/transactions/txn_3/verify`, ({ pin }) =>
+        ++verifyCount === 1 && pin === '111111'
+          ? problem({
               status: 400,
-              body: {
-                status: 400,
-                code: 'invalid_request',
-                detail: 'That PIN is not correct. 2 tries left.',
-                errors: [{ field: 'pin', message: 'Not correct; 2 tries left.' }],
-                attemptsLeft: 2,
-                transaction: { id: 'txn_3', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 2 } },
-              },
-            }
-          : { body: { id: 'txn_3', method: 'phone', status: 'succeeded', next: null } },
+              code: 'invalid_request',
+              detail: 'That PIN is not correct. 2 tries left.',
+              errors: [{ field: 'pin', message: 'Not correct; 2 tries left.' }],
+              attemptsLeft: 2,
+              transaction: apiTransaction({ id: 'txn_3', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 2 } }),
+            })
+          : pin === '123456'
+            ? { body: apiTransaction({ id: 'txn_3', status: 'succeeded', next: null }) }
+            : problem({ status: 400, code: 'invalid_request', detail: `mock: unexpected PIN ${pin}` }),
       ),
     );
     const { wrapper, router } = await render();
@@ -159,19 +151,18 @@ describe('PayView', () => {
   it('lets the payer choose a method again after the PIN transaction fails', async () => {
     mockFetch(
       on('GET', VIEW, { body: payView() }),
-      on('POST', `${VIEW}/transactions`, {
-        status: 201,
-        body: { id: 'txn_4', method: 'phone', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 1 } },
-      }),
-      on('POST', `${VIEW}/transactions/txn_4/verify`, {
-        status: 409,
-        body: {
+      startsPayment('phone', apiTransaction({ id: 'txn_4', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 1 } })),
+      on<VerifyPinBody>(
+        'POST',
+        `${VIEW}/transactions/txn_4/verify`,
+        problem({
           status: 409,
           code: 'invalid_state',
           detail: 'Too many wrong PINs. Choose a payment method again to get a new one.',
-          transaction: { id: 'txn_4', method: 'phone', status: 'failed', failureCode: 'too_many_attempts', next: null },
-        },
-      }),
+          transaction: apiTransaction({ id: 'txn_4', status: 'failed', failureCode: 'too_many_attempts', failureMessage: 'Too many wrong PINs.', next: null }),
+        }),
+        { body: { pin: '000000' } },
+      ),
     );
     const { wrapper } = await render();
     await choosePhone(wrapper);
@@ -228,7 +219,7 @@ describe('PayView: server messages in the page language, by code', () => {
       on('GET', VIEW, {
         body: payView({
           payerLocale: 'nb',
-          transaction: { id: 'txn_1', method: 'card', status: 'failed', failureCode: 'card_declined', failureMessage: 'Your card was declined.' },
+          transaction: apiTransaction({ id: 'txn_1', method: 'card', status: 'failed', failureCode: 'card_declined', failureMessage: 'Your card was declined.' }),
         }),
       }),
     );
@@ -241,18 +232,20 @@ describe('PayView: server messages in the page language, by code', () => {
   it('counts PIN tries the Norwegian way: "2 forsøk igjen"', async () => {
     const calls = mockFetch(
       on('GET', VIEW, { body: payView({ payerLocale: 'nb' }) }),
-      on('POST', `${VIEW}/transactions`, { status: 201, body: { id: 'txn_5', method: 'phone', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 3 } } }),
-      on('POST', `${VIEW}/transactions/txn_5/verify`, {
-        status: 400,
-        body: {
+      startsPayment('phone', apiTransaction({ id: 'txn_5', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 3 } })),
+      on<VerifyPinBody>(
+        'POST',
+        `${VIEW}/transactions/txn_5/verify`,
+        problem({
           status: 400,
           code: 'invalid_request',
           detail: 'That PIN is not correct. 2 tries left.',
           errors: [{ field: 'pin', message: 'Not correct; 2 tries left.' }],
           attemptsLeft: 2,
-          transaction: { id: 'txn_5', method: 'phone', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 2 } },
-        },
-      }),
+          transaction: apiTransaction({ id: 'txn_5', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 2 } }),
+        }),
+        { body: { pin: '111111' } },
+      ),
     );
     const { wrapper } = await render();
     await choosePhone(wrapper);
@@ -274,21 +267,24 @@ describe('PayView: a declined phone payment offers the other method at once', ()
   it('shows the decline reason and "Pay with Card instead", which pays the same invoice by card in one tap', async () => {
     const calls = mockFetch(
       on('GET', VIEW, { body: payView() }),
-      on('POST', `${VIEW}/transactions`, () =>
-        calls.some((c) => c.method === 'POST' && c.url.endsWith('/verify'))
-          ? { status: 201, body: { id: 'txn_7', method: 'card', status: 'pending', next: { type: 'redirect', url: '/sandbox/checkout/cs_7' } } }
-          : { status: 201, body: { id: 'txn_6', method: 'phone', status: 'awaiting_pin', next: { type: 'pin', attemptsLeft: 3 } } },
+      // The server answers by the method asked for, as the real one does.
+      on<StartPaymentBody>('POST', `${VIEW}/transactions`, ({ method }) =>
+        method === 'card'
+          ? { status: 201, body: apiTransaction({ id: 'txn_7', method: 'card', status: 'pending', next: { type: 'redirect', url: '/sandbox/checkout/cs_7' } }) }
+          : { status: 201, body: apiTransaction({ id: 'txn_6', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 3 } }) },
       ),
-      on('POST', `${VIEW}/transactions/txn_6/verify`, {
-        status: 402,
-        body: {
+      on<VerifyPinBody>(
+        'POST',
+        `${VIEW}/transactions/txn_6/verify`,
+        problem({
           status: 402,
           code: 'payment_declined',
           detail: "The phone subscription's spending limit has been reached.",
           declineCode: 'limit_exceeded',
-          transaction: { id: 'txn_6', method: 'phone', status: 'failed', failureCode: 'limit_exceeded', next: null },
-        },
-      }),
+          transaction: apiTransaction({ id: 'txn_6', status: 'failed', failureCode: 'limit_exceeded', failureMessage: "The phone subscription's spending limit has been reached.", next: null }),
+        }),
+        { body: { pin: '123456' } },
+      ),
     );
     const assign = vi.fn();
     vi.stubGlobal('location', { ...window.location, assign, hostname: 'localhost', href: 'http://localhost/' });

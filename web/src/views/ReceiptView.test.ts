@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import ReceiptView from './ReceiptView.vue';
 import { mockFetch, payView, setup } from '../testing/harness';
+import { apiTransaction, type ApiPayView } from '../testing/fixtures';
 import { setLocale } from '../i18n';
 
 const TOKEN = 'tok_r';
@@ -28,7 +29,7 @@ afterEach(() => {
 
 describe('ReceiptView', () => {
   it('polls while processing and says Paid once paid, with a way back to the merchant', async () => {
-    let status = 'processing';
+    let status: ApiPayView['invoice']['status'] = 'processing';
     const calls = mockFetch((url) =>
       url === VIEW
         ? { body: payView({ status, returnUrl: 'https://shop.example/return?invoice=inv_1&status=paid' }) }
@@ -66,7 +67,7 @@ describe('ReceiptView', () => {
               status: 'paid',
               paidAt: '2026-12-02T13:05:00Z',
               merchant: { name: 'Demo Shop', logoUrl: null, accentColor: null, supportEmail: 'help@demo.example', supportPhone: '+4722334455' },
-              transaction: { id: 'txn_9', method: 'phone', provider: 'strex', status: 'succeeded', next: null },
+              transaction: apiTransaction({ id: 'txn_9', method: 'phone', provider: 'strex', status: 'succeeded', next: null }),
             }),
           }
         : undefined,
@@ -93,7 +94,7 @@ describe('ReceiptView', () => {
   it('itemises in Norwegian for a Norwegian payer, and names the merchant to contact without a support address', async () => {
     mockFetch((url) =>
       url === VIEW
-        ? { body: payView({ status: 'paid', payerLocale: 'nb', reference: null, paidAt: '2026-12-02T13:05:00Z', transaction: { id: 'txn_9', method: 'card', status: 'succeeded' } }) }
+        ? { body: payView({ status: 'paid', payerLocale: 'nb', reference: null, paidAt: '2026-12-02T13:05:00Z', transaction: apiTransaction({ id: 'txn_9', method: 'card', status: 'succeeded' }) }) }
         : undefined,
     );
     const wrapper = await render();
@@ -111,7 +112,7 @@ describe('ReceiptView', () => {
         ? {
             body: payView({
               payerLocale: 'nb',
-              transaction: { id: 'txn_8', method: 'phone', status: 'failed', failureCode: 'too_young', failureMessage: 'The subscriber is below the age limit for this payment.' },
+              transaction: apiTransaction({ id: 'txn_8', method: 'phone', status: 'failed', failureCode: 'too_young', failureMessage: 'The subscriber is below the age limit for this payment.' }),
             }),
           }
         : undefined,
