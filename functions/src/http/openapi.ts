@@ -573,7 +573,7 @@ const json = (schemaName: string) => ({ 'application/json': { schema: ref(schema
 /** Until live providers are configured, a live key creates nothing (see `live_mode_unavailable`). */
 const LIVE_NOTE = 'With a `sk_live_` key while the configured card or phone provider is a sandbox: 403 `live_mode_unavailable`, nothing is created.';
 
-type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 429 | 502;
+type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 429 | 502;
 type Access = 'public' | 'key' | 'owner' | 'member' | 'ownerSession' | 'session' | 'operator' | 'user';
 
 interface Operation {
@@ -988,7 +988,7 @@ const OPERATIONS: Operation[] = [
     status: 200,
     response: 'Outbox',
     responseDescription: 'Outbox messages.',
-    errors: [401, 403, 404],
+    errors: [401, 403, 404, 429],
   },
 
   // Console (dashboard)
@@ -1144,6 +1144,7 @@ const ERROR_RESPONSES: Record<ErrorStatus, [name: string, reason: string]> = {
   403: ['Forbidden', 'Not allowed for this caller'],
   404: ['NotFound', 'Not found'],
   409: ['Conflict', 'Conflict'],
+  413: ['PayloadTooLarge', 'The request body is too large'],
   429: ['TooManyRequests', 'Too many requests'],
   502: ['ProviderError', 'A payment or SMS provider failed'],
 };
@@ -1215,7 +1216,9 @@ function operationObject(op: Operation): Json {
   };
   const responses: Json = { [String(op.status)]: success };
   // A POST that stores its answer under the Idempotency-Key refuses a key over 255 characters with a 400.
-  const errors = op.replays && !op.errors.includes(400) ? [400 as const, ...op.errors] : op.errors;
+  const errors: ErrorStatus[] = op.replays && !op.errors.includes(400) ? [400, ...op.errors] : [...op.errors];
+  // Any route that reads a body refuses one over its size limit (1 MB, imports 20 MB) with a 413.
+  if (op.body && !errors.includes(413)) errors.push(413);
   for (const status of [...errors].sort()) responses[String(status)] = ref(ERROR_RESPONSES[status][0], 'responses');
   let requestBody: Json | undefined;
   if (op.body) {
