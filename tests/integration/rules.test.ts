@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertFails,
@@ -47,7 +48,48 @@ const serverOnly = [
   'merchants/merchant-a/disabledCallbackUrls/h',
   'invitations/i',
   'outboxHandset/sms-1',
+  // Limits on what costs money or texts a person (domain/limits.ts): a client that could read
+  // them learns who is paying; one that could write them resets a limit.
+  'rateLimits/starts_inv-merchant-a',
+  'rateLimits/pinSms_+4791234567',
+  'sandboxRefunds/re_sandbox_1',
+  'smsProviderIds/twilio_SM1',
+  'idempotencyKeys/k/bodyChunks/0000',
+  // Operators only (below), never a merchant's member.
+  'operatorLog/entry-1',
+  // scripts/bench-api.mjs's operation-meter self-test writes here in the emulator.
+  'benchSelfTest/x',
 ];
+
+/** Every collection (and subcollection) a path above names: the even segments. */
+const collectionsOf = (path: string) => path.split('/').filter((_, i) => i % 2 === 0);
+
+/**
+ * The collection names the code reads or writes: every `collection('name')` and
+ * `collection(db, 'name', …)` in the functions, the web app and the scripts, tests excluded.
+ */
+function collectionsInCode(): Set<string> {
+  const found = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const at = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!['node_modules', 'lib', 'dist'].includes(entry.name)) walk(at);
+      } else if (/\.(ts|mts|mjs|vue)$/.test(entry.name) && !/\.test\.ts$/.test(entry.name)) {
+        const text = readFileSync(at, 'utf8');
+        for (const call of text.matchAll(/\bcollection(?:Group)?\(/g)) {
+          // The call's arguments, up to its closing parenthesis; its string literals are the names.
+          let depth = 1;
+          let i = call.index + call[0].length;
+          for (; i < text.length && depth > 0; i++) depth += text[i] === '(' ? 1 : text[i] === ')' ? -1 : 0;
+          for (const literal of text.slice(call.index + call[0].length, i - 1).matchAll(/['"`]([A-Za-z_]\w*)['"`]/g)) found.add(literal[1]!);
+        }
+      }
+    }
+  };
+  for (const dir of ['functions/src', 'web/src', 'scripts']) walk(dir);
+  return found;
+}
 
 const member = (uid: string, m: string, role: MemberRole) => ({ uid, m, role });
 const members = [member('owner-a', A, 'owner'), member('staff-a', A, 'staff'), member('owner-b', B, 'owner')];
@@ -89,6 +131,8 @@ const ownerA = () => asMember('owner-a', A, 'owner');
 const staffA = () => asMember('staff-a', A, 'staff');
 const ownerB = () => asMember('owner-b', B, 'owner');
 const payer = () => env.authenticatedContext('payer', {}).firestore();
+/** A platform operator (the `operator` claim of scripts/operator.mjs), who is no merchant's member. */
+const operator = () => env.authenticatedContext('operator-1', { operator: true, email: 'ops@example.com', email_verified: true }).firestore();
 const anonymous = () => env.unauthenticatedContext().firestore();
 
 describe('firestore.rules: the role table of domain/access.ts', () => {
@@ -108,6 +152,24 @@ describe('firestore.rules: the role table of domain/access.ts', () => {
     for (const db of [ownerB(), payer(), anonymous()]) {
       for (const path of [...Object.values(tablePaths(A)), ...serverOnly]) await assertFails(getDoc(doc(db, path)));
     }
+  });
+
+  it('lets an operator read merchants and the operator log, and nothing else', async () => {
+    const db = operator();
+    await assertSucceeds(getDoc(doc(db, `merchants/${A}`)));
+    await assertSucceeds(getDoc(doc(db, 'operatorLog/entry-1')));
+    await assertSucceeds(getDocs(collection(db, 'operatorLog')));
+    for (const path of [...Object.values(tablePaths(A)).filter((p) => p !== `merchants/${A}`), ...serverOnly.filter((p) => !p.startsWith('operatorLog/'))]) {
+      await assertFails(getDoc(doc(db, path)));
+    }
+  });
+
+  it('walks every collection the code reads or writes (grep of collection names)', () => {
+    const walked = new Set([...Object.values(tablePaths(A)), ...serverOnly].flatMap(collectionsOf));
+    const named = collectionsInCode();
+    // The scan itself works: it finds the limits' collection and a web subcollection.
+    expect([...named]).toEqual(expect.arrayContaining(['rateLimits', 'invoices', 'attempts']));
+    expect([...named].filter((name) => !walked.has(name)).sort(), 'collections the code names that this test never reads or writes').toEqual([]);
   });
 
   it('grants nothing on claims alone: a verified email and the membership document decide whether and as what', async () => {
@@ -137,8 +199,26 @@ describe('firestore.rules: the role table of domain/access.ts', () => {
     await assertFails(getDocs(collection(ownerA(), 'merchants', A, 'members')));
   });
 
+  it('denies every write to every collection, to every role: create, overwrite, update and delete', async () => {
+    const roles = { ownerA, staffA, ownerB, payer, anonymous, operator };
+    for (const [name, as] of Object.entries(roles)) {
+      const db = as();
+      const paths = [...Object.values(tablePaths(A)), ...Object.values(tablePaths(B)), ...serverOnly];
+      await Promise.all(
+        paths.map(async (path) => {
+          const fresh = `${path.split('/').slice(0, -1).join('/')}/new-by-${name}`;
+          const label = `${name} writing ${path}`;
+          await assertFails(setDoc(doc(db, fresh), { merchantId: A, status: 'paid' })).catch((e) => Promise.reject(new Error(`${label} (create): ${e}`)));
+          await assertFails(setDoc(doc(db, path), { merchantId: A, status: 'paid' })).catch((e) => Promise.reject(new Error(`${label} (set): ${e}`)));
+          await assertFails(updateDoc(doc(db, path), { status: 'paid' })).catch((e) => Promise.reject(new Error(`${label} (update): ${e}`)));
+          await assertFails(deleteDoc(doc(db, path))).catch((e) => Promise.reject(new Error(`${label} (delete): ${e}`)));
+        }),
+      );
+    }
+  });
+
   it('denies every client write: no one writes money, status, keys, settings or memberships', async () => {
-    for (const db of [ownerA(), staffA(), ownerB(), payer(), anonymous()]) {
+    for (const db of [ownerA(), staffA(), ownerB(), payer(), anonymous(), operator()]) {
       await assertFails(setDoc(doc(db, 'invoices', 'new'), { merchantId: A, status: 'paid', amount: 1 }));
       await assertFails(updateDoc(doc(db, 'invoices', 'inv-merchant-a'), { status: 'paid' }));
       await assertFails(deleteDoc(doc(db, 'invoices', 'inv-merchant-a')));
