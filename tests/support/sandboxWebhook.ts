@@ -2,9 +2,20 @@ import Stripe from 'stripe';
 import { admin } from './admin';
 import { BASE_URL } from './env';
 
-/** The sandbox card provider's signing secret (made on first use by the functions). */
+const secretDoc = () => admin().db.collection('system').doc('sandboxCard');
+
+/**
+ * The sandbox card provider's signing secret. The functions make it on first use, when they check
+ * a webhook's signature: if no test has made it yet, an unsigned post (refused with 400) makes it.
+ */
 export async function sandboxSecret(): Promise<string> {
-  return (await admin().db.collection('system').doc('sandboxCard').get()).get('webhookSecret') as string;
+  const existing = (await secretDoc().get()).get('webhookSecret') as string | undefined;
+  if (existing) return existing;
+  const unsigned = await fetch(`${BASE_URL}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await unsigned.body?.cancel();
+  const made = (await secretDoc().get()).get('webhookSecret') as string | undefined;
+  if (!made) throw new Error(`The sandbox made no signing secret (an unsigned webhook post answered ${unsigned.status}).`);
+  return made;
 }
 
 /** Posts a Stripe-shaped event, signed with the sandbox secret as the sandbox checkout does. */
