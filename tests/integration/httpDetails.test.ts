@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, rawApi, tokenOf, validInvoice, type ApiCall } from '../support/api';
-import { admin, createMerchant, waitForSnapshot, type TestMerchant } from '../support/admin';
+import { admin, createMerchant, type TestMerchant } from '../support/admin';
 import { BASE_URL } from '../support/env';
 
 let merchant: TestMerchant;
@@ -177,8 +177,13 @@ describe('SMS length', () => {
 
   it('resend refuses a stored SMS over 10 segments', async () => {
     const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice() });
+    expect(created.status).toBe(201);
     const ref = admin().db.collection('invoices').doc(created.body.id);
-    await waitForSnapshot(ref, (s) => s.get('sms.status') === 'delivered');
+    // The stored text is changed at once, not after the first SMS was delivered: waiting for the
+    // SMS pipeline (trigger, task, provider, receipt) is what made this test time out under load,
+    // and it proves nothing here. Every write of that pipeline reads the invoice in its own
+    // transaction, so it keeps this text; resend checks the text it finds, whatever became of the
+    // first SMS. queuedAt in the past: the minute between resends has passed.
     const { Timestamp } = await import('firebase-admin/firestore');
     await ref.update({ 'sms.text': 'ж'.repeat(700), 'sms.queuedAt': Timestamp.fromMillis(0) });
     const resend = await api('POST', `/invoices/${created.body.id}/resend`, { key: merchant.apiKey });

@@ -1,4 +1,4 @@
-import { Timestamp, type DocumentReference, type Firestore, type Transaction } from 'firebase-admin/firestore';
+import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type Transaction } from 'firebase-admin/firestore';
 import { logger } from 'firebase-functions';
 import { DomainError } from './errors';
 import { newId, sha256Hex } from './ids';
@@ -12,6 +12,52 @@ export interface ApiResult {
 const KEEP_MS = 24 * 3600 * 1000;
 
 /**
+ * gRPC codes after which a transaction is tried again (the Firestore SDK's own list, less
+ * UNAUTHENTICATED): ABORTED is contention, the others a backend that did not answer in time.
+ */
+const RETRYABLE = new Set([10, 1, 2, 4, 13, 14, 8]);
+const isRetryable = (error: unknown) => !(error instanceof DomainError) && RETRYABLE.has((error as { code?: unknown }).code as number);
+
+/** Attempts at a contended transaction, and the most one pause between them may last. */
+const CONTENDED_ATTEMPTS = 40;
+const CONTENDED_MAX_PAUSE_MS = 400;
+
+/**
+ * Runs a read-write transaction that many requests may race for (one Idempotency-Key sent 8
+ * times at once; a resend while the SMS pipeline writes the invoice). The SDK's own retry waits
+ * 1 s, 1.5 s, 2.25 s … between attempts (capped at 10 retries, after which it throws a plain
+ * Error, a 500): with 8 racers and a lock-heavy backend the last one waits tens of seconds. Here
+ * each attempt is one SDK attempt, a lost race is tried again after a short random pause, and
+ * `before` runs first on every attempt outside any transaction (a plain read takes no lock), so a
+ * racer whose answer is already stored takes it without contending at all.
+ */
+async function contended<T>(db: Firestore, work: (tx: Transaction) => Promise<T>, before?: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const early = before ? await before() : undefined;
+    if (early !== undefined) return early;
+    try {
+      return await db.runTransaction(work, { maxAttempts: 1 });
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= CONTENDED_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(CONTENDED_MAX_PAUSE_MS, 25 * 2 ** attempt)));
+    }
+  }
+}
+
+/** The stored answer of a key's record, or a 409 when the record is of another request. */
+function storedAnswer(snap: DocumentSnapshot, fingerprint: string, nowMs: number): ApiResult | undefined {
+  if (!snap.exists || (snap.get('expiresAt') as Timestamp).toMillis() <= nowMs) return undefined;
+  if (snap.get('fingerprint') !== fingerprint) {
+    throw new DomainError('idempotency_conflict', 'This Idempotency-Key was already used with another request. Use a new key for a new request.');
+  }
+  return {
+    status: snap.get('status') as number,
+    body: JSON.parse(snap.get('body') as string) as unknown,
+    headers: { 'Idempotent-Replayed': 'true' },
+  };
+}
+
+/**
  * Runs a POST whose whole effect is Firestore writes, once per `Idempotency-Key`. The key's
  * record is read and written in the same transaction as the work: concurrent requests with one
  * key contend on that document, one commits, and the others retry, find it, and replay it.
@@ -22,7 +68,7 @@ export async function runIdempotent(
   work: (tx: Transaction) => Promise<ApiResult>,
 ): Promise<ApiResult> {
   const { key } = scope;
-  if (key === undefined) return db.runTransaction(work, { maxAttempts: 25 });
+  if (key === undefined) return contended(db, work);
   if (key.length === 0 || key.length > 255) {
     throw new DomainError('invalid_request', 'Idempotency-Key must be 1 to 255 characters.', {
       errors: [{ field: 'Idempotency-Key', message: 'Must be 1 to 255 characters.' }],
@@ -30,23 +76,13 @@ export async function runIdempotent(
   }
   const ref = db.collection('idempotencyKeys').doc(`${scope.merchantId}_${sha256Hex(key)}`);
   const fingerprint = sha256Hex(`${scope.method} ${scope.path}\n${scope.body}`);
-  return db.runTransaction(
+  return contended(
+    db,
     async (tx) => {
       const snap = await tx.get(ref);
       const now = Timestamp.now();
-      if (snap.exists && (snap.get('expiresAt') as Timestamp).toMillis() > now.toMillis()) {
-        if (snap.get('fingerprint') !== fingerprint) {
-          throw new DomainError(
-            'idempotency_conflict',
-            'This Idempotency-Key was already used with another request. Use a new key for a new request.',
-          );
-        }
-        return {
-          status: snap.get('status') as number,
-          body: JSON.parse(snap.get('body') as string) as unknown,
-          headers: { 'Idempotent-Replayed': 'true' },
-        };
-      }
+      const stored = storedAnswer(snap, fingerprint, now.toMillis());
+      if (stored) return stored;
       const result = await work(tx);
       tx.set(ref, {
         merchantId: scope.merchantId,
@@ -59,7 +95,8 @@ export async function runIdempotent(
       });
       return result;
     },
-    { maxAttempts: 25 },
+    // A replay needs no transaction: the record is written once, with the work, and never changed.
+    async () => storedAnswer(await ref.get(), fingerprint, Date.now()),
   );
 }
 
