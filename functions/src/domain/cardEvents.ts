@@ -2,7 +2,7 @@ import { Timestamp, type DocumentReference, type Firestore } from 'firebase-admi
 import type { CardEvent } from '../adapters/cardProvider';
 import { evidenceDifferences, type EvidenceDifference } from './evidence';
 import { failTransaction } from './pay';
-import { changeInvoice, invoiceRef, recordTimeline } from './timeline';
+import { changeTransaction, invoiceRef } from './timeline';
 import { recordPaymentMismatch, settleSucceeded } from './settle';
 import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
@@ -112,22 +112,33 @@ async function applyProviderRefund(db: Firestore, provider: string, event: Extra
       // A duplicate payment (see settleSucceeded) refunded at the provider: the kept payment and the invoice stay as they are.
       const total = Math.min(Math.max(event.amountRefunded, txn.amountRefunded ?? 0), txn.amount);
       if (total <= (txn.amountRefunded ?? 0)) return 'applied';
-      tx.update(txnRef, { amountRefunded: total, ...(total >= txn.amount ? { status: 'refunded' } : {}), updatedAt: now });
-      recordTimeline(db, tx, invoice, { timeline: { type: 'invoice.payment_duplicate_refunded', data: { transactionId: txn.id, amount: total - (txn.amountRefunded ?? 0), total, source: provider } } }, now);
+      changeTransaction(
+        db,
+        tx,
+        txn,
+        invoice,
+        {
+          to: total >= txn.amount ? 'refunded' : undefined,
+          patch: { amountRefunded: total },
+          timeline: { type: 'invoice.payment_duplicate_refunded', data: { transactionId: txn.id, amount: total - (txn.amountRefunded ?? 0), total, source: provider } },
+        },
+        now,
+      );
       return 'applied';
     }
     const known = invoice.amountRefunded + (invoice.refundPending ?? 0);
     if (event.amountRefunded <= known) return 'applied';
     const total = Math.min(event.amountRefunded - (invoice.refundPending ?? 0), txn.amount);
     const full = total >= txn.amount;
-    tx.update(txnRef, { amountRefunded: total, ...(full ? { status: 'refunded' } : {}), updatedAt: now });
-    changeInvoice(
+    changeTransaction(
       db,
       tx,
+      txn,
       invoice,
       {
-        to: full ? 'refunded' : 'partially_refunded',
-        patch: { amountRefunded: total, ...(full && invoice.transaction ? { transaction: { ...invoice.transaction, status: 'refunded' } } : {}) },
+        to: full ? 'refunded' : undefined,
+        patch: { amountRefunded: total },
+        invoice: { to: full ? 'refunded' : 'partially_refunded', patch: { amountRefunded: total } },
         timeline: { type: 'invoice.refunded', data: { amount: total - invoice.amountRefunded, total, source: provider } },
         callback: 'invoice.refunded',
       },

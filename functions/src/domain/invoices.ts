@@ -7,8 +7,8 @@ import { optOutRef } from './sms';
 import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './schemas';
 import { invoiceToApi } from './serialize';
 import { DEFAULT_TEMPLATES, assertSmsFits, renderTemplate } from './smsText';
-import { isPayable, isSettled, liveCheckoutSession } from './status';
-import { changeInvoice, invoiceRef, recordTimeline, type DocumentWriter } from './timeline';
+import { isOpenTransaction, isPayable, isSettled, liveCheckoutSession } from './status';
+import { changeInvoice, changeTransaction, invoiceRef, recordTimeline, transactionRef, type DocumentWriter } from './timeline';
 import type { InvoiceDoc, MerchantDoc, SmsMessageDoc, TransactionDoc } from './types';
 import type { z } from 'zod';
 import type { ApiResult } from './idempotency';
@@ -287,26 +287,13 @@ export async function cancelInvoice(
     throw new DomainError('invalid_state', `The invoice is ${invoice.status}; refund it instead of cancelling.`);
   }
   if (invoice.status === 'expired') throw new DomainError('invalid_state', 'The invoice has already expired.');
-  const txnRef = invoice.transaction ? db.collection('transactions').doc(invoice.transaction.id) : null;
-  const txn = txnRef ? ((await tx.get(txnRef)).data() as TransactionDoc) : null;
+  const txn = invoice.transaction ? ((await tx.get(transactionRef(db, invoice.transaction.id))).data() as TransactionDoc) : null;
   const now = Timestamp.now();
-  const open = txn && ['pending', 'awaiting_pin', 'processing'].includes(txn.status);
-  if (open && txnRef) tx.update(txnRef, { status: 'cancelled', failureCode: 'invoice_cancelled', failureMessage: 'The invoice was cancelled.', updatedAt: now });
-  const next = changeInvoice(
-    db,
-    tx,
-    invoice,
-    {
-      to: 'cancelled',
-      patch: {
-        cancelledAt: now,
-        ...(open && invoice.transaction ? { transaction: { ...invoice.transaction, status: 'cancelled' } } : {}),
-      },
-      timeline: { type: 'invoice.cancelled' },
-      callback: 'invoice.cancelled',
-    },
-    now,
-  );
+  const cancel = { timeline: { type: 'invoice.cancelled' }, callback: 'invoice.cancelled' } as const;
+  const next =
+    txn && isOpenTransaction(txn.status)
+      ? changeTransaction(db, tx, txn, invoice, { to: 'cancelled', patch: { failureCode: 'invoice_cancelled', failureMessage: 'The invoice was cancelled.' }, invoice: { to: 'cancelled', patch: { cancelledAt: now } }, ...cancel }, now)?.invoice
+      : changeInvoice(db, tx, invoice, { to: 'cancelled', patch: { cancelledAt: now }, ...cancel }, now);
   if (!next) throw new DomainError('invalid_state', `An invoice that is ${invoice.status} cannot be cancelled.`);
   return {
     result: { status: 200, body: invoiceToApi(next) },

@@ -2,7 +2,7 @@ import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { queueSms, smsAmount } from './phoneSms';
 import { optOutRef } from './sms';
 import { isOpenTransaction, isPayable, liveCheckoutSession } from './status';
-import { changeInvoice, invoiceRef } from './timeline';
+import { changeInvoice, changeTransaction, invoiceRef, transactionRef } from './timeline';
 import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
 /** Cloud Tasks may run a task a little before its time; anything later than this is early. */
@@ -17,23 +17,14 @@ export async function expireInvoice(db: Firestore, invoiceId: string, now = Date
     const invoice = (await tx.get(invoiceRef(db, invoiceId))).data() as InvoiceDoc | undefined;
     if (!invoice || !isPayable(invoice.status)) return { outcome: 'settled', sessionToExpire: null, mode: null };
     if (invoice.expiresAt.toMillis() > now + EARLY_MARGIN_MS) return { outcome: 'not_due', sessionToExpire: null, mode: null };
-    const txnRef = invoice.transaction ? db.collection('transactions').doc(invoice.transaction.id) : null;
-    const txn = txnRef ? ((await tx.get(txnRef)).data() as TransactionDoc) : null;
+    const txn = invoice.transaction ? ((await tx.get(transactionRef(db, invoice.transaction.id))).data() as TransactionDoc) : null;
     const at = Timestamp.fromMillis(now);
-    const open = txn && isOpenTransaction(txn.status);
-    if (open && txnRef) tx.update(txnRef, { status: 'cancelled', failureCode: 'invoice_expired', failureMessage: 'The invoice expired.', updatedAt: at });
-    changeInvoice(
-      db,
-      tx,
-      invoice,
-      {
-        to: 'expired',
-        ...(open && invoice.transaction ? { patch: { transaction: { ...invoice.transaction, status: 'cancelled' } } } : {}),
-        timeline: { type: 'invoice.expired' },
-        callback: 'invoice.expired',
-      },
-      at,
-    );
+    const expiry = { timeline: { type: 'invoice.expired' }, callback: 'invoice.expired' } as const;
+    if (txn && isOpenTransaction(txn.status)) {
+      changeTransaction(db, tx, txn, invoice, { to: 'cancelled', patch: { failureCode: 'invoice_expired', failureMessage: 'The invoice expired.' }, invoice: { to: 'expired' }, ...expiry }, at);
+    } else {
+      changeInvoice(db, tx, invoice, { to: 'expired', ...expiry }, at);
+    }
     return { outcome: 'expired', sessionToExpire: liveCheckoutSession(txn), mode: invoice.mode };
   });
 }

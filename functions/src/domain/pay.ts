@@ -5,7 +5,7 @@ import { maskPhone } from './invoices';
 import type { PaymentMethod } from './schemas';
 import { transactionToApi } from './serialize';
 import { UNOPENED, isOpenTransaction, isPayable, liveCheckoutSession } from './status';
-import { changeInvoice, invoiceRef } from './timeline';
+import { changeInvoice, changeTransaction, invoiceRef, transactionRef, transactionSummary, type TransactionChange } from './timeline';
 import { merchantRef } from './merchants';
 import type { InvoiceDoc, MerchantDoc, Mode, TransactionDoc } from './types';
 import type { DeploymentProviders } from './modes';
@@ -18,8 +18,6 @@ import { readPaymentStartLimits } from './limits';
 
 /** Unknown, expired and cancelled tokens all answer this, so a token's fate is not revealed. */
 const gone = () => new DomainError('not_found', 'This payment link is not valid. Ask the sender for a new one.');
-
-const transactionRef = (db: Firestore, id: string) => db.collection('transactions').doc(id);
 
 async function invoiceByToken(db: Firestore, tx: Transaction, token: string): Promise<InvoiceDoc> {
   if (!/^[A-Za-z0-9_-]{32}$/.test(token)) throw gone();
@@ -190,7 +188,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
           ? now.toMillis() - current.createdAt.toMillis() < PENDING_REUSE_MS
           : (current.providerSessionExpiresAt?.toMillis() ?? 0) > now.toMillis() + SESSION_REUSE_MARGIN_MS);
       if (reusable) return { reused: current, created: null, invoice: null, superseded: null, providers, ownPin };
-      tx.update(currentRef!, { status: 'cancelled', failureCode: 'superseded', failureMessage: 'The payer chose again.', updatedAt: now });
+      invoice = changeTransaction(db, tx, current, invoice, { to: 'cancelled', patch: { failureCode: 'superseded', failureMessage: 'The payer chose again.' } }, now)?.invoice ?? invoice;
     }
     limits.take(now);
     const txn: TransactionDoc = {
@@ -224,7 +222,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       invoice,
       {
         to: 'processing',
-        patch: { transaction: { id: txn.id, method, provider: txn.provider, status: txn.status } },
+        patch: { transaction: transactionSummary(txn) },
         timeline: { type: 'invoice.payment_started', data: { method, transactionId: txn.id } },
       },
       now,
@@ -245,7 +243,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
     await failTransaction(db, txn.id, 'provider_error', 'The phone billing provider could not send a PIN. Try again.');
     throw new DomainError('provider_error', `The phone billing provider could not start the payment: ${(error as Error).message}`);
   }
-  return transactionToApi(await moveTransaction(db, txn.id, 'pending', { status: 'awaiting_pin' }));
+  return transactionToApi(await moveTransaction(db, txn.id, 'pending', { to: 'awaiting_pin' }));
 }
 
 export function phoneChargeRequest(txn: TransactionDoc, invoice: Pick<InvoiceDoc, 'payer' | 'merchantName' | 'description'>): PhoneChargeRequest {
@@ -260,18 +258,16 @@ export function phoneChargeRequest(txn: TransactionDoc, invoice: Pick<InvoiceDoc
   };
 }
 
-/** Moves a transaction from `from` with `patch`, keeping the invoice's copy of its status in step. */
-export async function moveTransaction(db: Firestore, txnId: string, from: TransactionDoc['status'], patch: Partial<TransactionDoc>): Promise<TransactionDoc> {
+/**
+ * Moves a transaction from `from` (and only from there) with `patch`, in a Firestore transaction of
+ * its own, through changeTransaction. Returns the transaction as it is after.
+ */
+export async function moveTransaction(db: Firestore, txnId: string, from: TransactionDoc['status'], change: TransactionChange): Promise<TransactionDoc> {
   return db.runTransaction(async (tx) => {
-    const snap = await tx.get(transactionRef(db, txnId));
-    const fresh = snap.data() as TransactionDoc;
-    const invSnap = await tx.get(invoiceRef(db, fresh.invoiceId));
+    const fresh = (await tx.get(transactionRef(db, txnId))).data() as TransactionDoc;
+    const invoice = (await tx.get(invoiceRef(db, fresh.invoiceId))).data() as InvoiceDoc;
     if (fresh.status !== from) return fresh;
-    const update = { ...patch, updatedAt: Timestamp.now() };
-    tx.update(snap.ref, update);
-    const invoice = invSnap.data() as InvoiceDoc;
-    if (patch.status && invoice.transaction?.id === txnId) tx.update(invSnap.ref, { transaction: { ...invoice.transaction, status: patch.status } });
-    return { ...fresh, ...update };
+    return changeTransaction(db, tx, fresh, invoice, change)?.txn ?? fresh;
   });
 }
 
@@ -299,10 +295,8 @@ async function beginCheckout(deps: { db: Firestore; publicBaseUrl: string; card:
     throw new DomainError('provider_error', `The card provider could not start the payment: ${(error as Error).message}`);
   }
   const ready = await moveTransaction(deps.db, txn.id, 'pending', {
-    status: 'processing',
-    redirectUrl: session.url,
-    providerSessionId: session.sessionId,
-    providerSessionExpiresAt: Timestamp.fromDate(session.expiresAt),
+    to: 'processing',
+    patch: { redirectUrl: session.url, providerSessionId: session.sessionId, providerSessionExpiresAt: Timestamp.fromDate(session.expiresAt) },
   });
   return transactionToApi(ready);
 }
@@ -335,19 +329,21 @@ export async function failTransaction(db: Firestore, txnId: string, failureCode:
     const now = Timestamp.now();
     if (eventRef) tx.create(eventRef, { at: now, transactionId: txnId });
     if (!isOpenTransaction(txn.status)) return;
-    tx.update(snap.ref, { status: 'failed', failureCode, failureMessage, updatedAt: now });
     const isLatest = invoice.transaction?.id === txnId;
-    if (!isLatest) return;
-    changeInvoice(
+    changeTransaction(
       db,
       tx,
+      txn,
       invoice,
-      {
-        to: invoice.status === 'processing' ? 'opened' : undefined,
-        patch: { transaction: { ...invoice.transaction!, status: 'failed', failureCode, failureMessage } },
-        timeline: { type: 'invoice.payment_failed', data: { transactionId: txnId, method: txn.method, failureCode, failureMessage } },
-        callback: 'invoice.payment_failed',
-      },
+      isLatest
+        ? {
+            to: 'failed',
+            patch: { failureCode, failureMessage },
+            invoice: { to: invoice.status === 'processing' ? 'opened' : undefined },
+            timeline: { type: 'invoice.payment_failed', data: { transactionId: txnId, method: txn.method, failureCode, failureMessage } },
+            callback: 'invoice.payment_failed',
+          }
+        : { to: 'failed', patch: { failureCode, failureMessage } },
       now,
     );
   });

@@ -7,7 +7,7 @@ import { pinPepper, pinRef } from './phoneSms';
 import { failTransaction, moveTransaction, phoneChargeRequest } from './pay';
 import { settleSucceeded } from './settle';
 import { transactionToApi } from './serialize';
-import { invoiceRef } from './timeline';
+import { changeTransaction, invoiceRef } from './timeline';
 import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
 const FAILURES = {
@@ -39,8 +39,8 @@ export async function verifyPhonePayment(deps: { db: Firestore; providers(mode: 
     const now = Timestamp.now();
     // Paid by another attempt, expired or cancelled meanwhile: charging now would take money twice.
     if (!isPayable(invoice.status) || invoice.expiresAt.toMillis() <= now.toMillis() || invoice.transaction?.id !== txnId) {
-      tx.update(txnSnap.ref, { status: 'cancelled', failureCode: `invoice_${invoice.status}`, failureMessage: 'The invoice can no longer be paid with this PIN.', updatedAt: now });
-      return { kind: 'refused' as const, txn: { ...txn, status: 'cancelled' as const }, message: `The invoice is ${invoice.status === 'processing' ? 'being paid another way' : invoice.status}; this PIN can no longer be used.` };
+      const cancelled = changeTransaction(db, tx, txn, invoice, { to: 'cancelled', patch: { failureCode: `invoice_${invoice.status}`, failureMessage: 'The invoice can no longer be paid with this PIN.' } }, now);
+      return { kind: 'refused' as const, txn: cancelled?.txn ?? txn, message: `The invoice is ${invoice.status === 'processing' ? 'being paid another way' : invoice.status}; this PIN can no longer be used.` };
     }
     if (!/^\d{6}$/.test(pin)) return { kind: 'malformed' as const, txn };
     const attemptsLeft = txn.pinAttemptsLeft ?? PIN_MAX_ATTEMPTS;
@@ -50,8 +50,8 @@ export async function verifyPhonePayment(deps: { db: Firestore; providers(mode: 
       // verifies race, at most three tries are ever forwarded. The tries still in flight decide
       // the outcome, so this one fails nothing.
       if (attemptsLeft <= 0) return { kind: 'refused' as const, txn, message: 'No PIN tries are left for this payment.' };
-      tx.update(txnSnap.ref, { pinAttemptsLeft: attemptsLeft - 1, updatedAt: now });
-      return { kind: 'charge' as const, txn: { ...txn, pinAttemptsLeft: attemptsLeft - 1 }, invoice };
+      const tried = changeTransaction(db, tx, txn, invoice, { patch: { pinAttemptsLeft: attemptsLeft - 1 } }, now)!;
+      return { kind: 'charge' as const, txn: tried.txn, invoice: tried.invoice };
     }
     const secretSnap = await tx.get(pinRef(db, txnId));
     const pepper = await pinPepper(db, tx);
@@ -62,14 +62,14 @@ export async function verifyPhonePayment(deps: { db: Firestore; providers(mode: 
     );
     if (check.ok) {
       tx.update(secretSnap.ref, { used: true });
-      tx.update(txnSnap.ref, { status: 'processing', updatedAt: now });
-      return { kind: 'charge' as const, txn: { ...txn, status: 'processing' as const }, invoice };
+      const charging = changeTransaction(db, tx, txn, invoice, { to: 'processing' }, now)!;
+      return { kind: 'charge' as const, txn: charging.txn, invoice: charging.invoice };
     }
     if (check.reason === 'malformed') return { kind: 'malformed' as const, txn };
     if (check.reason === 'used') return { kind: 'refused' as const, txn, message: 'This PIN has already been used.' };
     tx.update(secretSnap.ref, { attempts: PIN_MAX_ATTEMPTS - check.attemptsLeft });
-    tx.update(txnSnap.ref, { pinAttemptsLeft: check.attemptsLeft, updatedAt: now });
-    if (check.reason === 'wrong') return { kind: 'wrong' as const, txn: { ...txn, pinAttemptsLeft: check.attemptsLeft } };
+    const tried = changeTransaction(db, tx, txn, invoice, { patch: { pinAttemptsLeft: check.attemptsLeft } }, now)!;
+    if (check.reason === 'wrong') return { kind: 'wrong' as const, txn: tried.txn };
     return { kind: 'failed' as const, txn, reason: check.reason };
   }, { maxAttempts: 25 });
 
@@ -110,7 +110,7 @@ async function charge(deps: { db: Firestore; providers(mode: Mode): { phone: Pho
     result = await deps.providers(txn.mode).phone.confirm(phoneChargeRequest(txn, invoice), pin);
   } catch (error) {
     // The charge may or may not have reached the provider: leave it processing for reconciliation.
-    await moveTransaction(db, txn.id, txn.status, { status: 'processing' });
+    await moveTransaction(db, txn.id, txn.status, { to: 'processing' });
     throw new DomainError('provider_error', `The phone billing provider did not answer: ${(error as Error).message}`);
   }
   if (result.status === 'failed') {
@@ -120,7 +120,7 @@ async function charge(deps: { db: Firestore; providers(mode: Mode): { phone: Pho
     await failTransaction(db, txn.id, code, message);
     throw new DomainError('payment_declined', message, { extra: { declineCode: code, transaction: transactionToApi(await reload(db, txn.id)) } });
   }
-  if (result.status === 'processing') return transactionToApi(await moveTransaction(db, txn.id, txn.status, { status: 'processing' }));
+  if (result.status === 'processing') return transactionToApi(await moveTransaction(db, txn.id, txn.status, { to: 'processing' }));
   return transactionToApi(await settlePhone(db, txn.id));
 }
 

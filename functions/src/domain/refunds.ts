@@ -5,7 +5,7 @@ import { DomainError, notFound } from './errors';
 import { newId, sha256Hex } from './ids';
 import { phoneChargeRequest } from './pay';
 import { invoiceToApi } from './serialize';
-import { changeInvoice, invoiceRef } from './timeline';
+import { changeTransaction, invoiceRef } from './timeline';
 import type { InvoiceDoc, TransactionDoc } from './types';
 
 export interface RefundDeps {
@@ -109,23 +109,20 @@ async function recordRefundOutcome(db: Firestore, refundId: string, outcome: Ref
     const txn = txnSnap.data() as TransactionDoc;
     const refunded = current.amountRefunded + refund.amount;
     const full = refunded >= txn.amount;
-    tx.update(txnSnap.ref, { amountRefunded: (txn.amountRefunded ?? 0) + refund.amount, ...(full ? { status: 'refunded' } : {}), updatedAt: now });
-    const after = changeInvoice(
+    const after = changeTransaction(
       db,
       tx,
+      txn,
       { ...current, refundPending: (current.refundPending ?? 0) - refund.amount },
       {
-        to: full ? 'refunded' : 'partially_refunded',
-        patch: {
-          amountRefunded: refunded,
-          refundPending: (current.refundPending ?? 0) - refund.amount,
-          ...(full && current.transaction ? { transaction: { ...current.transaction, status: 'refunded' } } : {}),
-        },
+        to: full ? 'refunded' : undefined,
+        patch: { amountRefunded: (txn.amountRefunded ?? 0) + refund.amount },
+        invoice: { to: full ? 'refunded' : 'partially_refunded', patch: { amountRefunded: refunded, refundPending: (current.refundPending ?? 0) - refund.amount } },
         timeline: { type: 'invoice.refunded', data: { refundId, amount: refund.amount, total: refunded, providerRefundId } },
         callback: 'invoice.refunded',
       },
       now,
-    );
+    )?.invoice;
     return { refund: { ...refund, status: 'succeeded', providerRefundId }, invoice: after ?? current };
   });
 }

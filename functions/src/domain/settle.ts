@@ -1,6 +1,6 @@
 import type { Firestore, Timestamp, Transaction } from 'firebase-admin/firestore';
 import { canMoveTransaction, isSettled } from './status';
-import { changeInvoice, recordTimeline } from './timeline';
+import { changeTransaction, recordTimeline } from './timeline';
 import type { EvidenceDifference } from './evidence';
 import { queueSms, renderReceiptSms } from './phoneSms';
 import type { InvoiceDoc, TransactionDoc } from './types';
@@ -39,33 +39,31 @@ export function settleSucceeded(
     recordPaymentMismatch(db, tx, invoice, { transactionId: txn.id, provider: txn.provider, eventId: null, event: 'payment_succeeded', differences }, now);
     return false;
   }
+  const succeeded = { succeededAt: now, providerPaymentId: providerPaymentId ?? txn.providerPaymentId };
   if (isSettled(invoice.status) && invoice.transaction?.id !== txn.id) {
     // A second attempt was paid too (an old checkout tab, a PIN): record the money and tell the
     // merchant to refund it, without a second "paid".
-    tx.update(db.collection('transactions').doc(txn.id), { status: 'succeeded', succeededAt: now, providerPaymentId: providerPaymentId ?? txn.providerPaymentId, updatedAt: now });
-    changeInvoice(db, tx, invoice, { timeline: { type: 'invoice.payment_duplicate', data: { transactionId: txn.id, method: txn.method, amount: txn.amount } } }, now);
-    return true;
+    return Boolean(
+      changeTransaction(db, tx, txn, invoice, { to: 'succeeded', patch: succeeded, timeline: { type: 'invoice.payment_duplicate', data: { transactionId: txn.id, method: txn.method, amount: txn.amount } } }, now),
+    );
   }
-  tx.update(db.collection('transactions').doc(txn.id), {
-    status: 'succeeded',
-    succeededAt: now,
-    providerPaymentId: providerPaymentId ?? txn.providerPaymentId,
-    failureCode: null,
-    failureMessage: null,
-    updatedAt: now,
-  });
-  const paid = changeInvoice(
+  const changed = changeTransaction(
     db,
     tx,
+    txn,
     invoice,
     {
-      to: 'paid',
-      patch: { paidAt: now, transaction: { id: txn.id, method: txn.method, provider: txn.provider, status: 'succeeded' } },
+      to: 'succeeded',
+      patch: { ...succeeded, failureCode: null, failureMessage: null },
+      latest: true,
+      invoice: { to: 'paid', patch: { paidAt: now } },
       timeline: { type: 'invoice.paid', data: { transactionId: txn.id, method: txn.method, provider: txn.provider } },
       callback: 'invoice.paid',
     },
     now,
   );
+  if (!changed) return false;
+  const paid = changed.invoice;
   if (paid && (txn.method === 'phone' || invoice.smsReceipt)) queueSms(db, tx, paid, 'receipt', renderReceiptSms(paid), now);
   return true;
 }
