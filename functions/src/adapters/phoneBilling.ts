@@ -25,7 +25,8 @@ export type PhoneFailureCode =
   | 'provider_error';
 
 export type PhoneChargeResult =
-  | { status: 'succeeded' }
+  /** `operator`: the payer's mobile operator (`no.telenor`), when the provider names it with the outcome. */
+  | { status: 'succeeded'; operator?: string | null }
   | { status: 'processing' }
   | { status: 'failed'; failureCode: PhoneFailureCode; failureMessage: string };
 

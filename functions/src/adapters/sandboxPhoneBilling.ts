@@ -1,10 +1,13 @@
 import { phoneChargeFailed, type PhoneBilling, type PhoneChargeRequest, type PhoneChargeResult } from './phoneBilling';
 
+/** The operator the sandbox reports for every charge: there is none, and the dashboard says so. */
+export const SANDBOX_OPERATOR = 'sandbox';
+
 /** Spec: sandbox test numbers ending in 0002 are declined for insufficient funds, 0003 are barred. */
 function sandboxOutcome(req: PhoneChargeRequest): PhoneChargeResult {
   if (req.phone.endsWith('0002')) return phoneChargeFailed('insufficient_funds');
   if (req.phone.endsWith('0003')) return phoneChargeFailed('subscriber_barred');
-  return { status: 'succeeded' };
+  return { status: 'succeeded', operator: SANDBOX_OPERATOR };
 }
 
 /**

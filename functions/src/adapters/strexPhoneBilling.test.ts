@@ -321,8 +321,17 @@ describe('parseStrexDlr', () => {
       transactionId: 'f1b9c7f0-6b1e-4a52-9f7e-3c1d2b8a9e10',
       statusCode: 'Ok',
       detailedStatusCode: 'Delivered',
+      operatorId: 'no.telenor',
       reversal: false,
     });
+  });
+
+  it('keeps an operator only in the documented form, and never refuses a report for it', () => {
+    const base = { transactionId: 'f1b9c7f0', statusCode: 'Ok', detailedStatusCode: 'Delivered' };
+    expect(parseStrexDlr({ ...base, OperatorId: 'no.telia' }).operatorId).toBe('no.telia');
+    for (const operatorId of [null, 7, '', 'Telenor', 'no.telenor<script>', `no.${'x'.repeat(60)}`]) {
+      expect(parseStrexDlr({ ...base, operatorId }).operatorId).toBeNull();
+    }
   });
 
   it('accepts PascalCase fields and marks a reversal by its leading "-"', () => {
@@ -330,6 +339,7 @@ describe('parseStrexDlr', () => {
       transactionId: '-f1b9c7f0',
       statusCode: 'Reversed',
       detailedStatusCode: null,
+      operatorId: null,
       reversal: true,
     });
   });

@@ -2,6 +2,7 @@ import { logger } from 'firebase-functions';
 import { z } from 'zod';
 import { formatMoney, toMajor } from '../domain/money';
 import { parseOrThrow } from '../domain/schemas';
+import { isOperatorId } from '../domain/billing';
 import {
   PHONE_FAILURE_MESSAGES,
   phoneChargeFailed,
@@ -77,6 +78,8 @@ const strexStatusSchema = z.preprocess(
     transactionId: z.string().min(1),
     statusCode: z.string().min(1),
     detailedStatusCode: z.string().nullish(),
+    /** Delivery reports name the payer's operator ("Can be 'no.telenor', 'no.telia', 'no.ice' etc."). */
+    operatorId: z.unknown().optional(),
   }),
 );
 
@@ -85,6 +88,8 @@ export interface StrexDeliveryReport {
   transactionId: string;
   statusCode: string;
   detailedStatusCode: string | null;
+  /** The payer's mobile operator (`no.telenor`), when the report names one in the documented form. */
+  operatorId: string | null;
   reversal: boolean;
 }
 
@@ -95,6 +100,8 @@ export function parseStrexDlr(body: unknown): StrexDeliveryReport {
     transactionId: report.transactionId,
     statusCode: report.statusCode,
     detailedStatusCode: report.detailedStatusCode ?? null,
+    // A malformed operator never costs the report (Strex retries a refused one for hours): it is dropped.
+    operatorId: isOperatorId(report.operatorId) ? report.operatorId : null,
     reversal: report.transactionId.startsWith('-'),
   };
 }

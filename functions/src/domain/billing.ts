@@ -16,3 +16,27 @@ export async function recordPaymentDetails(db: Firestore, card: Pick<CardProvide
   await ref.update({ card: details.card, fee: details.fee, updatedAt: Timestamp.now() });
   return 'recorded';
 }
+
+/**
+ * A mobile operator as the phone-billing providers name it: Strex's `operatorId` ("Can be
+ * 'no.telenor', 'no.telia', 'no.ice' etc."), or the sandbox's `sandbox`. Anything else is ignored.
+ */
+export function isOperatorId(value: unknown): value is string {
+  return typeof value === 'string' && (value === 'sandbox' || /^[a-z]{2}\.[a-z0-9][a-z0-9._-]{0,39}$/.test(value));
+}
+
+/**
+ * Records the payer's mobile operator on a phone transaction that has succeeded, once. Strex names
+ * the operator only in its delivery reports, which carry no signature: the caller first has the
+ * transaction's outcome confirmed by Strex (authenticated), and an operator never changes money.
+ */
+export async function recordPhoneOperator(db: Firestore, transactionId: string, operator: string): Promise<'recorded' | 'not_needed'> {
+  if (!isOperatorId(operator)) return 'not_needed';
+  const ref = db.collection('transactions').doc(transactionId);
+  return db.runTransaction(async (tx) => {
+    const txn = (await tx.get(ref)).data() as TransactionDoc | undefined;
+    if (!txn || txn.method !== 'phone' || txn.operator || (txn.status !== 'succeeded' && txn.status !== 'refunded')) return 'not_needed';
+    tx.update(ref, { operator, updatedAt: Timestamp.now() });
+    return 'recorded';
+  });
+}

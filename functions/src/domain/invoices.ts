@@ -7,7 +7,7 @@ import { optOutRef } from './sms';
 import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './schemas';
 import { invoiceToApi } from './serialize';
 import { DEFAULT_TEMPLATES, assertSmsFits, renderTemplate } from './smsText';
-import { isOpenTransaction, isPayable, isSettled, liveCheckoutSession } from './status';
+import { RESEND_INTERVAL_MS, RESEND_LIMIT, isCancellable, isOpenTransaction, isResendable, isSettled, liveCheckoutSession } from './status';
 import { changeInvoice, changeTransaction, invoiceRef, recordTimeline, transactionRef, type DocumentWriter } from './timeline';
 import type { InvoiceDoc, MerchantDoc, SmsMessageDoc, TransactionDoc } from './types';
 import type { z } from 'zod';
@@ -287,6 +287,7 @@ export async function cancelInvoice(
     throw new DomainError('invalid_state', `The invoice is ${invoice.status}; refund it instead of cancelling.`);
   }
   if (invoice.status === 'expired') throw new DomainError('invalid_state', 'The invoice has already expired.');
+  if (!isCancellable(invoice.status)) throw new DomainError('invalid_state', `An invoice that is ${invoice.status} cannot be cancelled.`);
   const txn = invoice.transaction ? ((await tx.get(transactionRef(db, invoice.transaction.id))).data() as TransactionDoc) : null;
   const now = Timestamp.now();
   const cancel = { timeline: { type: 'invoice.cancelled' }, callback: 'invoice.cancelled' } as const;
@@ -311,8 +312,7 @@ export function maskPhone(e164: string): string {
   }
 }
 
-export const RESEND_LIMIT = 3;
-export const RESEND_INTERVAL_MS = 60_000;
+export { RESEND_INTERVAL_MS, RESEND_LIMIT };
 
 /**
  * Sends the payment-request SMS again: at most 3 times per invoice and not within a minute of
@@ -323,7 +323,7 @@ export async function resendInvoice(db: Firestore, tx: Transaction, merchantId: 
   const snap = await tx.get(invoiceRef(db, id));
   const invoice = snap.data() as InvoiceDoc | undefined;
   if (!invoice || invoice.merchantId !== merchantId) throw notFound('Invoice');
-  if (!isPayable(invoice.status) || invoice.status === 'scheduled') {
+  if (!isResendable(invoice.status)) {
     throw new DomainError('invalid_state', `An invoice that is ${invoice.status} is not sent again.`);
   }
   if ((await tx.get(optOutRef(db, invoice.payer.phone))).exists) {

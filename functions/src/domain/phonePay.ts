@@ -6,6 +6,7 @@ import { isPayable } from './status';
 import { pinPepper, pinRef } from './phoneSms';
 import { failTransaction, moveTransaction, phoneChargeRequest } from './pay';
 import { settleSucceeded } from './settle';
+import { isOperatorId } from './billing';
 import { transactionToApi } from './serialize';
 import { changeTransaction, invoiceRef } from './timeline';
 import type { InvoiceDoc, Mode, TransactionDoc } from './types';
@@ -121,17 +122,21 @@ async function charge(deps: { db: Firestore; providers(mode: Mode): { phone: Pho
     throw new DomainError('payment_declined', message, { extra: { declineCode: code, transaction: transactionToApi(await reload(db, txn.id)) } });
   }
   if (result.status === 'processing') return transactionToApi(await moveTransaction(db, txn.id, txn.status, { to: 'processing' }));
-  return transactionToApi(await settlePhone(db, txn.id));
+  return transactionToApi(await settlePhone(db, txn.id, result.operator));
 }
 
-/** Applies a phone charge the provider confirmed (from verify, a delivery report or reconciliation). */
-export async function settlePhone(db: Firestore, txnId: string): Promise<TransactionDoc> {
+/**
+ * Applies a phone charge the provider confirmed (from verify, a delivery report or reconciliation),
+ * with the payer's mobile operator when the provider named it.
+ */
+export async function settlePhone(db: Firestore, txnId: string, operator?: string | null): Promise<TransactionDoc> {
   return db.runTransaction(async (tx) => {
     const snap = await tx.get(db.collection('transactions').doc(txnId));
     const txn = snap.data() as TransactionDoc;
     const invoice = (await tx.get(invoiceRef(db, txn.invoiceId))).data() as InvoiceDoc;
     const now = Timestamp.now();
-    if (!settleSucceeded(db, tx, txn, invoice, now, null)) return txn;
-    return { ...txn, status: 'succeeded' as const, succeededAt: now };
+    const named = operator && !txn.operator && isOperatorId(operator) ? operator : null;
+    if (!settleSucceeded(db, tx, txn, invoice, now, null, named ? { operator: named } : {})) return txn;
+    return { ...txn, status: 'succeeded' as const, succeededAt: now, ...(named ? { operator: named } : {}) };
   });
 }

@@ -2,6 +2,7 @@ import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import type { CardProvider } from '../adapters/cardProvider';
 import type { PhoneBilling } from '../adapters/phoneBilling';
 import { applyCardEvent } from './cardEvents';
+import { recordPhoneOperator } from './billing';
 import { failTransaction, phoneChargeRequest } from './pay';
 import { settlePhone } from './phonePay';
 import { invoiceRef } from './timeline';
@@ -29,12 +30,31 @@ export async function reconcilePhoneTransaction(deps: { db: Firestore; phone: Ph
   if (txn.status !== 'processing' && txn.status !== 'awaiting_pin') return 'skipped';
   const invoice = (await invoiceRef(deps.db, txn.invoiceId).get()).data() as InvoiceDoc;
   const result = await deps.phone.status(phoneChargeRequest(txn, invoice));
-  if (result.status === 'succeeded') return (await settlePhone(deps.db, txn.id)).status;
+  if (result.status === 'succeeded') return (await settlePhone(deps.db, txn.id, result.operator)).status;
   if (result.status === 'failed' && txn.status === 'processing') {
     await failTransaction(deps.db, txn.id, result.failureCode, result.failureMessage);
     return 'failed';
   }
   return result.status;
+}
+
+/**
+ * A phone-billing provider's delivery report (Strex's DLR forward). Reports carry no signature, so
+ * one is only a hint: the transaction's status is read back from the provider (authenticated)
+ * before anything changes, and the operator the report names is kept only once that look-up, or
+ * an earlier one, has confirmed the charge, and only for a report that says it was billed.
+ */
+export async function applyPhoneDeliveryReport(
+  deps: { db: Firestore; providers(mode: Mode): { db: Firestore; phone: PhoneBilling } },
+  provider: PhoneBilling['name'],
+  report: { providerTransactionId: string; billed: boolean; operator: string | null },
+): Promise<string> {
+  const found = await deps.db.collection('transactions').where('provider', '==', provider).where('providerPaymentId', '==', report.providerTransactionId).limit(1).get();
+  const txn = found.docs[0]?.data() as TransactionDoc | undefined;
+  if (!txn) return 'unknown';
+  const outcome = await reconcilePhoneTransaction(deps.providers(txn.mode), txn);
+  if (report.billed && report.operator) await recordPhoneOperator(deps.db, txn.id, report.operator);
+  return outcome;
 }
 
 /**

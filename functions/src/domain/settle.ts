@@ -31,6 +31,8 @@ export function settleSucceeded(
   invoice: InvoiceDoc,
   now: Timestamp,
   providerPaymentId: string | null,
+  /** Billing information the provider gave with the outcome (a phone payment's operator). */
+  details: Pick<Partial<TransactionDoc>, 'operator'> = {},
 ): boolean {
   if (!canMoveTransaction(txn.status, 'succeeded')) return false;
   if (txn.mode === 'live' && txn.provider === 'sandbox') {
@@ -39,7 +41,7 @@ export function settleSucceeded(
     recordPaymentMismatch(db, tx, invoice, { transactionId: txn.id, provider: txn.provider, eventId: null, event: 'payment_succeeded', differences }, now);
     return false;
   }
-  const succeeded = { succeededAt: now, providerPaymentId: providerPaymentId ?? txn.providerPaymentId };
+  const succeeded = { succeededAt: now, providerPaymentId: providerPaymentId ?? txn.providerPaymentId, ...details };
   if (isSettled(invoice.status) && invoice.transaction?.id !== txn.id) {
     // A second attempt was paid too (an old checkout tab, a PIN): record the money and tell the
     // merchant to refund it, without a second "paid".

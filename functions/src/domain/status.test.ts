@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INVOICE_STATUSES, canMoveInvoice, canMoveSms, canMoveTransaction, isPayable } from './status';
+import { INVOICE_STATUSES, canMoveInvoice, canMoveSms, canMoveTransaction, isCancellable, isPayable, isResendable } from './status';
 
 describe('invoice status machine', () => {
   it('moves forward along the happy path', () => {
@@ -40,5 +40,17 @@ describe('invoice status machine', () => {
   it('lets a declined card succeed later but never undoes success', () => {
     expect(canMoveTransaction('failed', 'succeeded')).toBe(true);
     expect(canMoveTransaction('succeeded', 'failed')).toBe(false);
+  });
+});
+
+describe('which invoices the cancel and resend actions accept', () => {
+  it('cancels every invoice that can still be paid, undelivered included, and nothing settled, expired or cancelled', () => {
+    const cancellable = INVOICE_STATUSES.filter(isCancellable);
+    expect([...cancellable].sort()).toEqual(['opened', 'processing', 'scheduled', 'sending', 'sent', 'undelivered']);
+  });
+
+  it('resends the SMS of every payable invoice whose first SMS was queued, undelivered included', () => {
+    const resendable = INVOICE_STATUSES.filter(isResendable);
+    expect([...resendable].sort()).toEqual(['opened', 'processing', 'sending', 'sent', 'undelivered']);
   });
 });

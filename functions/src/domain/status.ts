@@ -108,3 +108,25 @@ export function liveCheckoutSession(txn: { method: string; status: TransactionSt
   if (!txn || txn.method !== 'card' || !txn.providerSessionId) return null;
   return isOpenTransaction(txn.status) || txn.status === 'failed' ? txn.providerSessionId : null;
 }
+
+/** A merchant may send an invoice's SMS again at most this many times, and not within a minute of the last. */
+export const RESEND_LIMIT = 3;
+export const RESEND_INTERVAL_MS = 60_000;
+
+/**
+ * `POST /invoices/{id}/cancel` moves these to `cancelled` (an already cancelled invoice answers
+ * 200 with nothing to do; every other status is a 409). The dashboard offers Cancel for exactly these.
+ */
+export function isCancellable(status: InvoiceStatus): boolean {
+  return canMoveInvoice(status, 'cancelled');
+}
+
+/**
+ * `POST /invoices/{id}/resend` sends the pay-link SMS again for these: the invoice can still be
+ * paid and its first SMS has been queued (a scheduled one goes out by itself). The dashboard
+ * offers Resend for exactly these; the server may still refuse a number that opted out, or a
+ * resend too soon or one too many (see RESEND_LIMIT).
+ */
+export function isResendable(status: InvoiceStatus): boolean {
+  return isPayable(status) && status !== 'scheduled';
+}

@@ -4,9 +4,8 @@ import { REGION } from '../region';
 import { PHONE_SECRETS } from '../params';
 import { getServices } from '../services';
 import { parseStrexDlr } from '../adapters/strexPhoneBilling';
-import { reconcilePhoneTransaction } from '../domain/reconcile';
+import { applyPhoneDeliveryReport } from '../domain/reconcile';
 import { toProblem } from '../http/problem';
-import type { TransactionDoc } from '../domain/types';
 
 /**
  * `POST /webhooks/strex/dlr`: Strex's delivery reports. They carry no signature, so a report is
@@ -18,9 +17,12 @@ export const strexDlrWebhook = onRequest({ region: REGION, secrets: PHONE_SECRET
     const report = parseStrexDlr(req.body);
     const services = getServices();
     if (!report.reversal) {
-      const found = await services.db.collection('transactions').where('provider', '==', 'strex').where('providerPaymentId', '==', report.transactionId).limit(1).get();
-      const txn = found.docs[0]?.data() as TransactionDoc | undefined;
-      if (txn) logger.info('strex dlr', { transactionId: txn.id, outcome: await reconcilePhoneTransaction(services.providers(txn.mode), txn) });
+      const outcome = await applyPhoneDeliveryReport({ db: services.db, providers: services.providers }, 'strex', {
+        providerTransactionId: report.transactionId,
+        billed: report.statusCode === 'Ok',
+        operator: report.operatorId,
+      });
+      logger.info('strex dlr', { providerTransactionId: report.transactionId, outcome });
     }
     res.status(200).json({ received: true });
   } catch (error) {

@@ -29,6 +29,9 @@ export interface InvoiceDoc {
     failureCode?: string | null;
     text?: string | null;
     sender?: string | null;
+    /** How many times the merchant sent it again, and when it was last queued (the server's resend limits). */
+    resends?: number;
+    queuedAt?: Timestamp | null;
   };
   returnUrl?: string | null;
   cancelUrl?: string | null;
@@ -57,6 +60,12 @@ export interface TransactionDoc {
   failureCode: string | null;
   failureMessage: string | null;
   amountRefunded?: number;
+  /** Billing information, once the provider reported it (functions/src/domain/types.ts). */
+  card?: { brand: string; last4: string; country: string | null; wallet: string | null } | null;
+  /** Phone payments: the payer's mobile operator (`no.telenor`), where the provider names it. */
+  operator?: string | null;
+  /** What the provider charged, where it reports it. */
+  fee?: { amount: number; currency: string } | null;
   createdAt: Timestamp | null;
   succeededAt?: Timestamp | null;
 }
