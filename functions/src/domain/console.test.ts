@@ -146,3 +146,20 @@ describe('dayBuckets', () => {
     expect(dayBuckets(30, 0, now)).toHaveLength(30);
   });
 });
+
+describe('support contacts in settings (the receipts’ way to ask or complain)', () => {
+  it('takes an email address and an E.164 number, and null clears them', () => {
+    const patch = parseOrThrow(settingsPatchSchema, { settings: { supportEmail: 'help@shop.example', supportPhone: '+4722334455' } });
+    expect(settingsUpdates(patch)).toEqual({ 'settings.supportEmail': 'help@shop.example', 'settings.supportPhone': '+4722334455' });
+    const cleared = settingsUpdates(parseOrThrow(settingsPatchSchema, { settings: { supportEmail: null, supportPhone: null } }));
+    expect(cleared['settings.supportEmail']).toEqual(FieldValue.delete());
+    expect(cleared['settings.supportPhone']).toEqual(FieldValue.delete());
+  });
+
+  it('refuses anything else field by field', () => {
+    expect(fieldsOf({ settings: { supportEmail: 'not an email', supportPhone: '22334455' } })).toEqual(['settings.supportEmail', 'settings.supportPhone']);
+    expect(fieldsOf({ settings: { supportEmail: `${'a'.repeat(250)}@x.no` } })).toEqual(['settings.supportEmail']);
+    expect(fieldsOf({ settings: { supportPhone: '+0123456789' } })).toEqual(['settings.supportPhone']);
+    expect(fieldsOf({ settings: { supportPhone: 4722334455 } })).toEqual(['settings.supportPhone']);
+  });
+});

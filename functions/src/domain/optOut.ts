@@ -1,8 +1,18 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { optOutRef, recordSmsStatus } from './sms';
+import { INVOICE_STATUSES, isPayable } from './status';
 import type { InvoiceDoc } from './types';
 
 const OPEN = ['scheduled', 'sending', 'sent', 'opened'];
+const PAYABLE = INVOICE_STATUSES.filter(isPayable);
+
+/** Mirrors the opt-out list on the number's invoices that can still be paid (`sms.optedOut`). */
+async function markOptedOut(db: Firestore, phone: string, optedOut: boolean): Promise<void> {
+  const invoices = optedOut
+    ? await db.collection('invoices').where('payer.phone', '==', phone).where('status', 'in', PAYABLE).get()
+    : await db.collection('invoices').where('payer.phone', '==', phone).where('sms.optedOut', '==', true).get();
+  await Promise.all(invoices.docs.filter((doc) => doc.get('sms.optedOut') !== optedOut).map((doc) => doc.ref.update({ 'sms.optedOut': optedOut })));
+}
 
 /**
  * A payer answered STOP: no SMS goes to the number from now on, and every open invoice's
@@ -19,10 +29,12 @@ export async function optOut(db: Firestore, phone: string, keyword: string): Pro
     const outcome = await recordSmsStatus(db, { messageId: invoice.sms.messageId, status: 'opted_out', failureCode: 'opted_out' });
     if (outcome === 'applied') marked++;
   }
+  await markOptedOut(db, phone, true);
   return marked;
 }
 
 /** START: the number receives SMS again. */
 export async function optIn(db: Firestore, phone: string): Promise<void> {
   await optOutRef(db, phone).delete();
+  await markOptedOut(db, phone, false);
 }

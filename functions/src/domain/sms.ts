@@ -157,6 +157,7 @@ export function applySmsStatus(
     ...(report.status === 'sent' ? { sentAt: now } : {}),
     ...(report.status === 'delivered' ? { deliveredAt: now, sentAt: invoice.sms.sentAt ?? now } : {}),
     failureCode: report.failureCode ?? invoice.sms.failureCode,
+    ...(report.status === 'opted_out' ? { optedOut: true } : {}),
   };
   const advance = report.status === 'sent' || report.status === 'delivered';
   // The payer can never get this SMS: the provider failed it, or the number opted out before it went out.

@@ -109,6 +109,12 @@ export interface InvoiceDoc {
     /** How many times the merchant sent it again, and when it was last queued (for the resend limit). */
     resends: number;
     queuedAt: Timestamp;
+    /**
+     * Whether the payer's number is opted out (STOP) as far as this invoice knows: set by STOP and
+     * by an SMS refused for it, cleared by START. The dashboard offers Resend only when it is not;
+     * the resend itself still checks the opt-out list.
+     */
+    optedOut?: boolean;
   };
   transaction: InvoiceTransactionSummary | null;
   /** Hours after creation at which to remind an unpaid payer; `sent` counts those gone out. */

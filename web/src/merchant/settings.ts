@@ -13,5 +13,8 @@ export interface MerchantSettings {
     smsSender?: string;
     smsTemplate?: string;
     smsReceipts?: boolean;
+    /** Where payers ask or complain: on every receipt, and the itemised phone-bill receipt SMS. */
+    supportEmail?: string;
+    supportPhone?: string;
   };
 }

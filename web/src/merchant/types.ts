@@ -32,6 +32,8 @@ export interface InvoiceDoc {
     /** How many times the merchant sent it again, and when it was last queued (the server's resend limits). */
     resends?: number;
     queuedAt?: Timestamp | null;
+    /** The payer's number is opted out (STOP) as far as this invoice knows; cleared by START. */
+    optedOut?: boolean;
   };
   returnUrl?: string | null;
   cancelUrl?: string | null;
