@@ -9,7 +9,7 @@ import { startReceiver } from '../support/receiver';
 
 /** Set to a folder (docs/screenshots for the README) to keep a PNG of the first screen of these pages. */
 const SCREENSHOT_DIR = process.env.SCREENSHOTS_DIR;
-const SCREENSHOTS = new Set(['invoices', 'invoice-paid', 'import', 'overview', 'new-invoice', 'developers']);
+const SCREENSHOTS = new Set(['invoices', 'invoice-paid', 'import', 'overview', 'new-invoice', 'settings', 'developers']);
 
 let browser: Browser;
 let merchant: TestMerchant;
