@@ -145,85 +145,6 @@ describe('merchant dashboard in Chromium', () => {
     await page.locator(`.detail-grid[data-invoice-id="${state.id}"] dd [data-status="refunded"]`).first().waitFor({ timeout: 15_000 });
   });
 
-  it('shows what was charged per transaction: card brand and last 4, issuing country, fee and amount refunded, in English and Norwegian', async () => {
-    const txnId = (await admin().db.collection('invoices').doc(state.id!).get()).get('transaction.id') as string;
-    await expect.poll(() => billing(txnId, 'card').textContent(), { timeout: 15_000 }).toBe('Visa •••• 4242');
-    expect(await billing(txnId, 'country').textContent()).toBe('United States');
-    await expect.poll(async () => plain(await billing(txnId, 'refunded').textContent()), { timeout: 15_000 }).toBe('NOK 129.50');
-    expect(await billing(txnId, 'wallet').count()).toBe(0);
-    // The sandbox charges no fee; Stripe reports one (billing.ts records it): shown live as it arrives.
-    expect(await billing(txnId, 'fee').count()).toBe(0);
-    await admin().db.collection('transactions').doc(txnId).update({ fee: { amount: 425, currency: 'NOK' }, 'card.wallet': 'apple_pay' });
-    await expect.poll(async () => plain(await billing(txnId, 'fee').textContent()), { timeout: 15_000 }).toBe('NOK 4.25');
-    expect(await billing(txnId, 'wallet').textContent()).toBe('Apple Pay');
-    const labels = () => page.locator(`[data-transaction-id="${txnId}"] .billing dt`).allTextContents();
-    expect(await labels()).toEqual(['Card', 'Wallet', 'Card country', 'Fee', 'Refunded']);
-
-    await page.getByRole('button', { name: 'Bytt til norsk' }).click();
-    await expect.poll(labels).toEqual(['Kort', 'Lommebok', 'Kortets land', 'Gebyr', 'Refundert']);
-    expect(await billing(txnId, 'country').textContent()).toBe('USA');
-    expect(plain(await billing(txnId, 'fee').textContent())).toBe('4,25 kr');
-    expect(plain(await billing(txnId, 'refunded').textContent())).toBe('129,50 kr');
-    await page.getByRole('button', { name: 'Switch to English' }).click();
-    await page.getByRole('button', { name: 'Bytt til norsk' }).waitFor();
-  }, 90_000);
-
-  it('shows the mobile operator of a phone payment (the sandbox reports itself)', async () => {
-    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: freshPhone() }, amount: 4900, description: 'Fish soup' }) });
-    expect(created.status).toBe(201);
-    const token = tokenOf(created.body.payUrl);
-    const started = await api('POST', `/pay/${token}/transactions`, { body: { method: 'phone' } });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
-    const pin = pinFrom((await waitForSms(merchant.apiKey, created.body.id, 'pin', 60_000)).body);
-    const verified = await api('POST', `/pay/${token}/transactions/${started.body.id}/verify`, { body: { pin } });
-    expect(verified.body).toMatchObject({ status: 'succeeded', phone: { operator: 'sandbox' } });
-
-    await openInvoice(created.body.id);
-    await expect.poll(() => billing(started.body.id, 'operator').textContent(), { timeout: 15_000 }).toBe('Sandbox (no operator)');
-    expect(await page.locator(`[data-transaction-id="${started.body.id}"] [data-billing="operator"] dt`).textContent()).toBe('Mobile operator');
-    expect(await billing(started.body.id, 'card').count()).toBe(0);
-  }, 120_000);
-
-  it('offers Cancel and Resend on an undelivered invoice exactly as the server allows them: Resend after START, and both work', async () => {
-    const phone = freshPhone();
-    await inboundSms(phone, 'STOP');
-    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone }, description: 'Undelivered soup' }) });
-    const ref = admin().db.collection('invoices').doc(created.body.id);
-    await waitForSnapshot(ref, (s) => s.get('status') === 'undelivered', 60_000);
-
-    await openInvoice(created.body.id);
-    const resend = page.getByRole('button', { name: 'Resend SMS' });
-    const cancel = page.getByRole('button', { name: 'Cancel invoice' });
-    await page.locator('.detail-grid dd [data-status="undelivered"]').first().waitFor();
-    // Opted out: the server refuses a resend, so the page does not offer one (and says why not).
-    expect(await cancel.isEnabled()).toBe(true);
-    expect(await resend.isDisabled()).toBe(true);
-    expect((await api('POST', `/invoices/${created.body.id}/resend`, { key: merchant.apiKey, body: {} })).status).toBe(409);
-
-    // START: the number takes SMS again; Resend is offered, and goes out (the invoice is sent again).
-    await inboundSms(phone, 'START');
-    // (the server also waits a minute between sends of one invoice, and so does the button)
-    await expect.poll(() => resend.isEnabled(), { timeout: 90_000 }).toBe(true);
-    await resend.click();
-    await page.getByRole('dialog', { name: 'Resend the SMS?' }).getByRole('button', { name: 'Resend SMS' }).click();
-    await page.getByText('The SMS is being sent again.').waitFor();
-    await waitForSnapshot(ref, (s) => s.get('status') === 'sent', 60_000);
-
-    // An undelivered invoice that was never sent again can be cancelled from the page.
-    const other = freshPhone();
-    await inboundSms(other, 'STOP');
-    const second = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: other }, description: 'Cancelled soup' }) });
-    await waitForSnapshot(admin().db.collection('invoices').doc(second.body.id), (s) => s.get('status') === 'undelivered', 60_000);
-    await openInvoice(second.body.id);
-    await page.locator('.detail-grid dd [data-status="undelivered"]').first().waitFor();
-    await cancel.click();
-    await page.getByRole('dialog', { name: 'Cancel this invoice?' }).getByRole('button', { name: 'Cancel invoice' }).click();
-    await page.locator('.detail-grid dd [data-status="cancelled"]').first().waitFor({ timeout: 15_000 });
-    expect(await cancel.isDisabled()).toBe(true);
-    expect(await resend.isDisabled()).toBe(true);
-    await inboundSms(other, 'START');
-  }, 240_000);
-
   it('creates an API key (shown once), revokes it, and the revoked key gets 401', async () => {
     await nav().getByRole('link', { name: 'Developers' }).click();
     await page.getByLabel('Name', { exact: true }).fill('e2e key');
@@ -311,5 +232,103 @@ describe('merchant dashboard in Chromium', () => {
     const id = (await page.locator('[data-row="1"][data-outcome="created"] a').textContent())!.trim();
     const again = (await admin().db.collection('invoices').doc(id).get()).data()!;
     expect(again).toMatchObject({ amount: 12950, currency: 'NOK', description: 'Cinnamon buns', reference: `${state.reference}-again`, payer: { phone: '+4791234567' } });
+  });
+
+  // These create invoices of their own: after the export and import steps, which count them.
+  it('shows what was charged per transaction: card brand and last 4, issuing country, fee and amount refunded, in English and Norwegian', async () => {
+    await openInvoice(state.id!);
+    const txnId = (await admin().db.collection('invoices').doc(state.id!).get()).get('transaction.id') as string;
+    await expect.poll(() => billing(txnId, 'card').textContent(), { timeout: 15_000 }).toBe('Visa •••• 4242');
+    expect(await billing(txnId, 'country').textContent()).toBe('United States');
+    await expect.poll(async () => plain(await billing(txnId, 'refunded').textContent()), { timeout: 15_000 }).toBe('NOK 129.50');
+    expect(await billing(txnId, 'wallet').count()).toBe(0);
+    // The sandbox charges no fee; Stripe reports one (billing.ts records it): shown live as it arrives.
+    expect(await billing(txnId, 'fee').count()).toBe(0);
+    await admin().db.collection('transactions').doc(txnId).update({ fee: { amount: 425, currency: 'NOK' }, 'card.wallet': 'apple_pay' });
+    await expect.poll(async () => plain(await billing(txnId, 'fee').textContent()), { timeout: 15_000 }).toBe('NOK 4.25');
+    expect(await billing(txnId, 'wallet').textContent()).toBe('Apple Pay');
+    const labels = () => page.locator(`[data-transaction-id="${txnId}"] .billing dt`).allTextContents();
+    expect(await labels()).toEqual(['Card', 'Wallet', 'Card country', 'Fee', 'Refunded']);
+
+    await page.getByRole('button', { name: 'Bytt til norsk' }).click();
+    await expect.poll(labels).toEqual(['Kort', 'Lommebok', 'Kortets land', 'Gebyr', 'Refundert']);
+    expect(await billing(txnId, 'country').textContent()).toBe('USA');
+    expect(plain(await billing(txnId, 'fee').textContent())).toBe('4,25 kr');
+    expect(plain(await billing(txnId, 'refunded').textContent())).toBe('129,50 kr');
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('button', { name: 'Bytt til norsk' }).waitFor();
+  }, 90_000);
+
+  it('shows the mobile operator of a phone payment (the sandbox reports itself)', async () => {
+    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: freshPhone() }, amount: 4900, description: 'Fish soup' }) });
+    expect(created.status).toBe(201);
+    const token = tokenOf(created.body.payUrl);
+    const started = await api('POST', `/pay/${token}/transactions`, { body: { method: 'phone' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const pin = pinFrom((await waitForSms(merchant.apiKey, created.body.id, 'pin', 60_000)).body);
+    const verified = await api('POST', `/pay/${token}/transactions/${started.body.id}/verify`, { body: { pin } });
+    expect(verified.body).toMatchObject({ status: 'succeeded', phone: { operator: 'sandbox' } });
+
+    await openInvoice(created.body.id);
+    await expect.poll(() => billing(started.body.id, 'operator').textContent(), { timeout: 15_000 }).toBe('Sandbox (no operator)');
+    expect(await page.locator(`[data-transaction-id="${started.body.id}"] [data-billing="operator"] dt`).textContent()).toBe('Mobile operator');
+    expect(await billing(started.body.id, 'card').count()).toBe(0);
+  }, 120_000);
+
+  it('offers Cancel and Resend on an undelivered invoice exactly as the server allows them: Resend after START, and both work', async () => {
+    const phone = freshPhone();
+    await inboundSms(phone, 'STOP');
+    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone }, description: 'Undelivered soup' }) });
+    const ref = admin().db.collection('invoices').doc(created.body.id);
+    await waitForSnapshot(ref, (s) => s.get('status') === 'undelivered', 60_000);
+
+    await openInvoice(created.body.id);
+    const resend = page.getByRole('button', { name: 'Resend SMS' });
+    const cancel = page.getByRole('button', { name: 'Cancel invoice' });
+    await page.locator('.detail-grid dd [data-status="undelivered"]').first().waitFor();
+    // Opted out: the server refuses a resend, so the page does not offer one (and says why not).
+    expect(await cancel.isEnabled()).toBe(true);
+    expect(await resend.isDisabled()).toBe(true);
+    expect((await api('POST', `/invoices/${created.body.id}/resend`, { key: merchant.apiKey, body: {} })).status).toBe(409);
+
+    // START: the number takes SMS again; Resend is offered, and goes out (the invoice is sent again).
+    await inboundSms(phone, 'START');
+    // (the server also waits a minute between sends of one invoice, and so does the button)
+    await expect.poll(() => resend.isEnabled(), { timeout: 90_000 }).toBe(true);
+    await resend.click();
+    await page.getByRole('dialog', { name: 'Resend the SMS?' }).getByRole('button', { name: 'Resend SMS' }).click();
+    await page.getByText('The SMS is being sent again.').waitFor();
+    await waitForSnapshot(ref, (s) => s.get('status') === 'sent', 60_000);
+
+    // An undelivered invoice that was never sent again can be cancelled from the page.
+    const other = freshPhone();
+    await inboundSms(other, 'STOP');
+    const second = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: other }, description: 'Cancelled soup' }) });
+    await waitForSnapshot(admin().db.collection('invoices').doc(second.body.id), (s) => s.get('status') === 'undelivered', 60_000);
+    await openInvoice(second.body.id);
+    await page.locator('.detail-grid dd [data-status="undelivered"]').first().waitFor();
+    await cancel.click();
+    await page.getByRole('dialog', { name: 'Cancel this invoice?' }).getByRole('button', { name: 'Cancel invoice' }).click();
+    await page.locator('.detail-grid dd [data-status="cancelled"]').first().waitFor({ timeout: 15_000 });
+    expect(await cancel.isDisabled()).toBe(true);
+    expect(await resend.isDisabled()).toBe(true);
+    await inboundSms(other, 'START');
+  }, 240_000);
+
+  it('shows no offline banner while the dashboard’s live data comes from the server, whatever navigator.onLine says', async () => {
+    const context = await browser.newContext(LAPTOP);
+    // A browser that wrongly believes it is offline (as Chromium does on some networks).
+    await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'onLine', { get: () => false, configurable: true }));
+    const other = await context.newPage();
+    await other.goto(`${BASE_URL}/merchant`);
+    await other.getByLabel('Email').fill(merchant.email);
+    await other.getByLabel('Password').fill(merchant.password);
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.locator('[data-invoice-id]').first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => other.getByText('You are offline', { exact: false }).count()).toBe(0);
+    await other.goto(`${BASE_URL}/merchant/invoices/${state.id}`);
+    await other.locator(`.detail-grid[data-invoice-id="${state.id}"]`).waitFor({ timeout: 15_000 });
+    await expect.poll(() => other.getByText('You are offline', { exact: false }).count()).toBe(0);
+    await context.close();
   });
 });

@@ -81,6 +81,11 @@ function reachable(reached: boolean): void {
   for (const listener of reachabilityListeners) listener(reached);
 }
 
+/** Evidence from elsewhere that the server answered (the dashboard's Firestore listeners, fresh from the server). */
+export function noteServerAnswer(): void {
+  reachable(true);
+}
+
 /** Same-origin JSON call. Resolves with the parsed body on 2xx, throws `ApiError` otherwise. */
 export function apiFetch<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {
   return readResponse<T>(

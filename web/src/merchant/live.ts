@@ -1,5 +1,6 @@
 import { onSnapshot, type DocumentReference, type FirestoreError, type Query } from 'firebase/firestore';
 import type { AsyncState } from '../core/state';
+import { noteServerAnswer } from '../core/api';
 import { mt } from './i18n';
 
 export type Unsubscribe = () => void;
@@ -15,6 +16,8 @@ export function streamQuery<T>(state: AsyncState<T[], string>, query: Query<T>):
   return onSnapshot(
     query,
     (snapshot) => {
+      // The server answered: whatever navigator.onLine says, the offline banner goes.
+      if (!snapshot.metadata.fromCache) noteServerAnswer();
       state.data = snapshot.docs.map((doc) => doc.data());
       state.pending = false;
       state.error = null;
@@ -33,6 +36,7 @@ export function streamDoc<T>(state: AsyncState<T, string>, ref: DocumentReferenc
   return onSnapshot(
     ref,
     (snapshot) => {
+      if (!snapshot.metadata.fromCache) noteServerAnswer();
       state.data = snapshot.exists() ? snapshot.data() : null;
       state.pending = false;
       state.error = null;

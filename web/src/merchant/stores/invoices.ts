@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia';
+import { noteServerAnswer } from '../../core/api';
 import { reactive, ref } from 'vue';
 import {
   collection,
@@ -101,6 +102,7 @@ export const useInvoicesStore = defineStore('merchantInvoices', () => {
     stop = onSnapshot(
       q,
       (snapshot) => {
+        if (!snapshot.metadata.fromCache) noteServerAnswer();
         const docs = snapshot.docs.slice(0, PAGE_SIZE);
         list.data = docs.map((d) => d.data());
         lastDoc = docs[docs.length - 1] ?? null;
