@@ -1,4 +1,4 @@
-import { ApiError, newIdempotencyKey, type Problem } from '../core/api';
+import { ApiError, newIdempotencyKey, noteServerAnswer, type Problem } from '../core/api';
 import { firebase } from './firebase';
 
 export { ApiError };
@@ -35,6 +35,8 @@ export async function merchantApi<T>(
   } catch {
     throw new ApiError(0, null, 'network');
   }
+  // Any answer means the network works: the offline banner goes, whatever navigator.onLine says.
+  noteServerAnswer();
   const text = await response.text();
   let body: unknown = null;
   try {
