@@ -8,7 +8,6 @@ export { onCallbackEventCreated } from './handlers/onCallbackEventCreated';
 export { twilioStatusWebhook } from './handlers/twilioStatusWebhook';
 export { twilioInboundWebhook } from './handlers/twilioInboundWebhook';
 export { strexDlrWebhook } from './handlers/strexDlrWebhook';
-export { reconcile } from './handlers/reconcile';
 export { onInvoiceCreated } from './handlers/onInvoiceCreated';
 export { expireInvoice } from './handlers/expireInvoice';
 export { sendReminder } from './handlers/sendReminder';

@@ -1,5 +1,5 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import type { CardProvider } from '../adapters/cardProvider';
+import type { CardEvent, CardProvider, SessionRecord } from '../adapters/cardProvider';
 import type { PhoneBilling } from '../adapters/phoneBilling';
 import { applyCardEvent } from './cardEvents';
 import { recordPhoneOperator } from './billing';
@@ -11,18 +11,25 @@ import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 export const CARD_STALE_MS = 15 * 60_000;
 export const PHONE_STALE_MS = 2 * 60_000;
 
+/**
+ * The event a provider's record of a Checkout Session stands for, or null while the payer may
+ * still pay. Its id is derived from the session and its state, so the same record, asked again by
+ * another sweep, is the same event and is applied once (cardEvents.ts keeps event ids).
+ */
+export function cardEventFromSession(txn: Pick<TransactionDoc, 'id' | 'providerSessionId'>, session: SessionRecord): CardEvent | null {
+  const eventId = `reconcile_${txn.providerSessionId}_${session.status}`;
+  if (session.status === 'complete' && session.paymentStatus !== 'unpaid') {
+    return { kind: 'payment_succeeded', eventId, transactionId: txn.id, evidence: session.evidence };
+  }
+  if (session.status === 'expired') return { kind: 'session_expired', eventId, transactionId: txn.id, evidence: session.evidence };
+  return null;
+}
+
 /** Settles one card transaction from the provider's own record of its Checkout Session. */
 export async function reconcileCardTransaction(deps: { db: Firestore; card: CardProvider }, txn: TransactionDoc): Promise<string> {
   if (txn.status !== 'processing' || !txn.providerSessionId) return 'skipped';
-  const session = await deps.card.sessionStatus(txn.providerSessionId);
-  const eventId = `reconcile_${txn.providerSessionId}_${session.status}`;
-  if (session.status === 'complete' && session.paymentStatus !== 'unpaid') {
-    return applyCardEvent(deps.db, deps.card.name, { kind: 'payment_succeeded', eventId, transactionId: txn.id, evidence: session.evidence }, txn.mode);
-  }
-  if (session.status === 'expired') {
-    return applyCardEvent(deps.db, deps.card.name, { kind: 'session_expired', eventId, transactionId: txn.id, evidence: session.evidence }, txn.mode);
-  }
-  return 'open';
+  const event = cardEventFromSession(txn, await deps.card.sessionStatus(txn.providerSessionId));
+  return event ? applyCardEvent(deps.db, deps.card.name, event, txn.mode) : 'open';
 }
 
 /** Settles one phone transaction from the billing provider's status. */

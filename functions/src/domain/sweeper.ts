@@ -1,8 +1,12 @@
 import { Timestamp, type DocumentReference, type Firestore, type Query } from 'firebase-admin/firestore';
 import type { TaskQueue } from '../adapters/tasks';
+import type { CardProvider } from '../adapters/cardProvider';
+import type { PhoneBilling } from '../adapters/phoneBilling';
+import { reconcileStale } from './reconcile';
+import { REFUND_STALE_MS, reconcileReservedRefunds } from './refunds';
 import { recordSmsStatus } from './sms';
 import { INVOICE_STATUSES, isPayable, type InvoiceStatus } from './status';
-import type { SmsMessageDoc } from './types';
+import type { Mode, SmsMessageDoc } from './types';
 
 const PAYABLE = INVOICE_STATUSES.filter(isPayable);
 
@@ -21,23 +25,32 @@ const MAX_PER_SWEEP = 2_000;
 export interface SweepDeps {
   db: Firestore;
   tasks: TaskQueue;
+  /** The providers of a mode (services.providers): asked about work only they can answer for. */
+  providers(mode: Mode): { db: Firestore; card: CardProvider; phone: PhoneBilling };
 }
 
 export interface SweepReport {
   sms: { requeued: number; failed: number };
   callbacks: { requeued: number; failed: number };
   expiries: number;
+  /** Transactions left `processing` (or a PIN left untyped) that the provider was asked about, with what came of it, by id. */
+  transactions: Record<string, string>;
+  /** Refunds left reserved that were finished or released, by id. */
+  refunds: Record<string, string>;
 }
 
 /**
  * One sweep (the scheduled `sweep` function's work, every 5 minutes): every SMS still queued,
  * being sent, or scheduled past its time, and every callback event pending or retrying past its
- * next attempt, and every invoice still payable past its expiry, is handed to its queue again. Each re-queue is claimed in a transaction on the
- * document (`sweeps`, `sweptAt`) and the task id names the claim, so two sweeps at once queue it
- * once, and the task itself still checks the document's state before doing anything.
- * Work that only a provider can answer for (a card or phone transaction left `processing`, a
- * refund left reserved) is settled by the `reconcile` schedule (domain/reconcile.ts), which asks
- * the provider; this sweep re-queues our own tasks.
+ * next attempt, and every invoice still payable past its expiry, is handed to its queue again.
+ * Each re-queue is claimed in a transaction on the document (`sweeps`, `sweptAt`) and the task id
+ * names the claim, so two sweeps at once queue it once, and the task itself still checks the
+ * document's state before doing anything.
+ * Then the work only a provider can answer for: a card or phone transaction left `processing`
+ * past its provider's usual time is looked up at the provider and settled from its record
+ * (domain/reconcile.ts; applied under an event id derived from the session and its state, so a
+ * second sweep, or the webhook arriving late, changes nothing again), and a refund left reserved
+ * is finished or released by asking the provider by its idempotency key (domain/refunds.ts).
  */
 export async function sweepLostWork(deps: SweepDeps, now = Date.now()): Promise<SweepReport> {
   const cutoff = Timestamp.fromMillis(now - LOST_AFTER_MS);
@@ -88,7 +101,10 @@ export async function sweepLostWork(deps: SweepDeps, now = Date.now()): Promise<
     await deps.tasks.enqueue('expireInvoice', { invoiceId: ref.id }, { id: `expire-${ref.id}-sweep-${outcome}` });
     expiries++;
   }
-  return { sms, callbacks, expiries };
+
+  const transactions = await reconcileStale(deps, now);
+  const refunds = await reconcileReservedRefunds(deps, REFUND_STALE_MS, now);
+  return { sms, callbacks, expiries, transactions, refunds };
 }
 
 /** Every document the queries match, page by page, up to MAX_PER_SWEEP each (the next sweep takes the rest). */
@@ -107,13 +123,13 @@ async function lostDocuments(queries: Query[]): Promise<DocumentReference[]> {
   return found;
 }
 
-const isLostSms = (message: FirebaseFirestore.DocumentData, cutoff: Timestamp) => {
+export const isLostSms = (message: FirebaseFirestore.DocumentData, cutoff: Timestamp) => {
   const status = message.status as SmsMessageDoc['status'];
   if (status === 'queued' || status === 'sending') return (message.updatedAt as Timestamp).toMillis() < cutoff.toMillis();
   return status === 'scheduled' && (message.sendAt as Timestamp | null) !== null && (message.sendAt as Timestamp).toMillis() < cutoff.toMillis();
 };
 
-const isLostCallback = (event: FirebaseFirestore.DocumentData, cutoff: Timestamp) => {
+export const isLostCallback = (event: FirebaseFirestore.DocumentData, cutoff: Timestamp) => {
   if (event.status === 'pending') return (event.updatedAt as Timestamp).toMillis() < cutoff.toMillis();
   return event.status === 'retrying' && Boolean(event.nextAttemptAt) && (event.nextAttemptAt as Timestamp).toMillis() < cutoff.toMillis();
 };
@@ -131,10 +147,20 @@ async function claimSweep(
   return db.runTransaction(async (tx) => {
     const data = (await tx.get(ref)).data();
     if (!data || !stillLost(data)) return null;
-    const sweptAt = data.sweptAt as Timestamp | undefined;
-    if (sweptAt && sweptAt.toMillis() > now - LOST_AFTER_MS) return null;
-    const sweeps = ((data.sweeps as number | undefined) ?? 0) + 1;
-    tx.update(ref, { sweeps, sweptAt: Timestamp.fromMillis(now) });
-    return sweeps > MAX_SWEEPS ? 'give_up' : sweeps;
+    const claim = nextSweep(data as { sweeps?: number; sweptAt?: Timestamp }, now);
+    if (claim === null) return null;
+    tx.update(ref, { sweeps: ((data.sweeps as number | undefined) ?? 0) + 1, sweptAt: Timestamp.fromMillis(now) });
+    return claim;
   });
+}
+
+/**
+ * Whether a sweep at `now` may re-queue a lost document, from its sweep record: null while an
+ * earlier sweep's claim is younger than LOST_AFTER_MS, 'give_up' past MAX_SWEEPS, else the number
+ * of this sweep (it names the task, so a task is queued once per claim).
+ */
+export function nextSweep(data: { sweeps?: number; sweptAt?: Timestamp }, now: number): number | 'give_up' | null {
+  if (data.sweptAt && data.sweptAt.toMillis() > now - LOST_AFTER_MS) return null;
+  const sweeps = (data.sweeps ?? 0) + 1;
+  return sweeps > MAX_SWEEPS ? 'give_up' : sweeps;
 }
