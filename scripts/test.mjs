@@ -51,7 +51,11 @@ emulatorRun(PROJECT, 'tests/vitest.config.ts', 'emulators');
 step('Card payments with CARD_PROVIDER=stripe, against a fake Stripe');
 emulatorRun('demo-smspay-stripe', 'tests/vitest.stripe.config.ts', 'stripe');
 
-const totals = ['unit', 'deploy', 'emulators', 'stripe'].map((name) => JSON.parse(readFileSync(join(reports, `${name}.json`), 'utf8')));
+// Its own emulator run: it kills functions-emulator workers mid-work.
+step('Chaos: workers killed mid-import, mid-refund and mid-callback, then the sweeper');
+emulatorRun(PROJECT, 'tests/vitest.chaos.config.ts', 'chaos');
+
+const totals = ['unit', 'deploy', 'emulators', 'stripe', 'chaos'].map((name) => JSON.parse(readFileSync(join(reports, `${name}.json`), 'utf8')));
 const passed = totals.reduce((sum, t) => sum + t.numPassedTests, 0);
 const failed = totals.reduce((sum, t) => sum + t.numFailedTests, 0);
 console.log(`\n✔ All tests passed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -23,7 +23,9 @@ async function addLiveKey(merchantId: string): Promise<string> {
 /** A test invoice turned into a live one in Firestore: this deployment has no live provider to make one. */
 async function liveInvoice(): Promise<{ id: string; txnId: string; sessionId: string }> {
   const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ reference: `live-${randomBytes(4).toString('hex')}` }) });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
   const txn = await api('POST', `/pay/${tokenOf(created.body.payUrl)}/transactions`, { body: { method: 'card' } });
+  expect(txn.status, JSON.stringify(txn.body)).toBe(201);
   const { db } = admin();
   await db.collection('invoices').doc(created.body.id).update({ mode: 'live' });
   await db.collection('transactions').doc(txn.body.id).update({ mode: 'live' });

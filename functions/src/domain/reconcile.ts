@@ -10,6 +10,13 @@ import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
 export const CARD_STALE_MS = 15 * 60_000;
 export const PHONE_STALE_MS = 2 * 60_000;
+/**
+ * A transaction still `pending` this long was never handed to its provider's next step: the
+ * worker that started it died between writing it and recording the checkout session (or the
+ * PIN). Nobody can pay it, since its checkout URL or PIN prompt never reached the payer (a
+ * session the provider made meanwhile lapses on its own, and its events match no transaction).
+ */
+export const PENDING_STALE_MS = 10 * 60_000;
 
 /**
  * The event a provider's record of a Checkout Session stands for, or null while the payer may
@@ -86,6 +93,21 @@ export async function reconcileStale(deps: { db: Firestore; providers(mode: Mode
       } catch (error) {
         outcomes[txn.id] = `error: ${(error as Error).message}`;
       }
+    }
+  }
+  // An attempt a crash left before its provider step: ended, so the invoice is payable again.
+  const neverStarted = await deps.db
+    .collection('transactions')
+    .where('status', '==', 'pending')
+    .where('updatedAt', '<', Timestamp.fromMillis(now - PENDING_STALE_MS))
+    .limit(200)
+    .get();
+  for (const doc of neverStarted.docs) {
+    try {
+      await failTransaction(deps.db, doc.id, 'not_started', 'The payment was interrupted before it reached the provider; choose a payment method again.');
+      outcomes[doc.id] = 'not_started';
+    } catch (error) {
+      outcomes[doc.id] = `error: ${(error as Error).message}`;
     }
   }
   // A PIN nobody typed: the attempt ends when the PIN expires, so the invoice is payable again.

@@ -356,6 +356,8 @@ export const en = {
   'm.failure.session_expired.message': "The checkout session expired before payment.",
   'm.failure.superseded': "Replaced",
   'm.failure.superseded.message': "The payer chose again.",
+  'm.failure.not_started': "Interrupted",
+  'm.failure.not_started.message': "The attempt was interrupted before it reached the provider; nothing was charged.",
   'm.failure.invoice_expired': "Invoice expired",
   'm.failure.invoice_expired.message': "The invoice expired.",
   'm.failure.invoice_cancelled': "Invoice cancelled",

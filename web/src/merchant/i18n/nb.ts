@@ -358,6 +358,8 @@ export const nb: MerchantMessages = {
   'm.failure.session_expired.message': "Betalingsøkten utløp før betalingen ble fullført.",
   'm.failure.superseded': "Erstattet",
   'm.failure.superseded.message': "Betaleren valgte på nytt.",
+  'm.failure.not_started': "Avbrutt",
+  'm.failure.not_started.message': "Forsøket ble avbrutt før det nådde betalingsleverandøren; ingenting ble belastet.",
   'm.failure.invoice_expired': "Fakturaen utløp",
   'm.failure.invoice_expired.message': "Fakturaen utløp.",
   'm.failure.invoice_cancelled': "Fakturaen ble kansellert",
