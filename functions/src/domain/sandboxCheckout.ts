@@ -25,8 +25,8 @@ export async function getSandboxSession(db: Firestore, sessionId: string) {
 export type WebhookPoster = (body: string, signatureHeader: string) => Promise<void>;
 
 /**
- * The sandbox checkout's Pay button: decides the outcome from the test card number, then sends
- * the matching Stripe-shaped event, signed, to our own webhook, and waits for it to be handled.
+ * The sandbox checkout's Pay button: decides the outcome from the test card number, then hands
+ * the matching Stripe-shaped event, signed, to the webhook's receiver, and waits for it to be handled.
  */
 export async function paySandboxSession(
   db: Firestore,

@@ -1,7 +1,8 @@
 import type { Services } from '../../services';
 import type { Router } from '../router';
 import { jsonBody } from '../request';
-import { DomainError, notFound } from '../../domain/errors';
+import { notFound } from '../../domain/errors';
+import { receiveCardWebhook } from '../../domain/cardWebhook';
 import { parseOrThrow, sandboxPaySchema } from '../../domain/schemas';
 import { getSandboxSession, paySandboxSession } from '../../domain/sandboxCheckout';
 
@@ -16,19 +17,9 @@ export function sandboxRoutes(router: Router<Services>): void {
     .on('POST', '/sandbox/checkout/:id/pay', async (request, { id }, services) => {
       if (services.deployment.test.card !== 'sandbox') throw notFound('Checkout session');
       const { cardNumber } = parseOrThrow(sandboxPaySchema, jsonBody(request));
-      const result = await paySandboxSession(
-        services.db,
-        async (body, signature) => {
-          const response = await fetch(`${services.publicBaseUrl}/webhooks/stripe`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-            body,
-          });
-          if (!response.ok) throw new DomainError('provider_error', `Our webhook answered ${response.status}.`);
-        },
-        id!,
-        cardNumber,
-      );
+      // The signed event goes through the webhook's own verify-then-apply code, in this process:
+      // no second function invocation, no HTTP call to our own public URL.
+      const result = await paySandboxSession(services.db, (body, signature) => receiveCardWebhook(services, Buffer.from(body), signature).then(() => undefined), id!, cardNumber);
       return { status: 200, body: result };
     });
 }
