@@ -15,6 +15,8 @@ export function attemptsLeftText(count: number): string {
 /** Why a transaction failed, by its `failureCode` and method. */
 export function failureText(code: string | null | undefined, method: string | null | undefined): string {
   if (code?.startsWith('invoice_')) return t('failure.invoice_closed');
+  // An attempt the sweeper ended before it reached the provider: nothing was declined.
+  if (code === 'not_started') return t('failure.other');
   const kind = method === 'card' || method === 'phone' ? method : null;
   if (!kind) return t('failure.other');
   return tMaybe(`failure.${kind}.${code ?? ''}`, t(`failure.${kind}.other` as MessageKey));
