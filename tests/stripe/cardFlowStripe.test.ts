@@ -82,6 +82,17 @@ describe('card payment with CARD_PROVIDER=stripe', () => {
     expect(after.body).toMatchObject({ status: 'partially_refunded', amountRefunded: 4900 });
   });
 
+  it('opens Stripe Checkout in the language the payer chose on the pay page, not only the invoice’s', async () => {
+    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: '+4791112234', locale: 'nb' } }) });
+    const page = await (await browser.newContext(PHONE)).newPage();
+    await page.goto(created.body.payUrl);
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('button', { name: /Pay with Card/ }).click();
+    await page.waitForURL(/127\.0\.0\.1:12111\/checkout\/cs_test_/);
+    const request = stripe.requests.filter((r) => r.path === '/v1/checkout/sessions').find((r) => (r.form.metadata as { invoiceId?: string }).invoiceId === created.body.id)!;
+    expect(request.form.locale).toBe('en');
+  });
+
   it('closes the Stripe session when the invoice is cancelled, and settles a lost webhook by reconciliation', async () => {
     const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice() });
     const txn = await api('POST', `/pay/${tokenOf(created.body.payUrl)}/transactions`, { body: { method: 'card' } });

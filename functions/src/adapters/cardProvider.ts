@@ -11,7 +11,8 @@ export interface CheckoutRequest {
   successUrl: string;
   cancelUrl: string;
   expiresAt: Date;
-  payerLocale: string;
+  /** The language the payer reads in: the one chosen on the pay page, else `payer.locale`; null when unknown (the provider chooses). */
+  payerLocale: 'en' | 'nb' | null;
 }
 
 export interface CheckoutSession {

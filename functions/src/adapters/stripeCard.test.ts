@@ -241,9 +241,10 @@ describe('stripeCardProvider.createCheckout', () => {
     });
   });
 
-  it("lets Stripe choose the page language unless the payer's locale is nb", async () => {
+  it('opens Checkout in the language the payer reads in, and lets Stripe choose when that is unknown', async () => {
     await provider.createCheckout(checkoutRequest({ payerLocale: 'en' }));
-    expect(fakeStripe.requestsTo('POST', '/v1/checkout/sessions')[0]!.form.locale).toBe('auto');
+    await provider.createCheckout(checkoutRequest({ transactionId: 'txn_unknown_locale', payerLocale: null }));
+    expect(fakeStripe.requestsTo('POST', '/v1/checkout/sessions').map((r) => r.form.locale)).toEqual(['en', 'auto']);
   });
 
   it("clamps expires_at into Stripe's 30 minutes to 24 hours window", async () => {

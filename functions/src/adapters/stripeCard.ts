@@ -87,7 +87,7 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
           success_url: request.successUrl,
           cancel_url: request.cancelUrl,
           expires_at: expiresAt,
-          locale: request.payerLocale === 'nb' ? 'nb' : 'auto',
+          locale: request.payerLocale ?? 'auto',
         },
         { idempotencyKey: `checkout-${request.transactionId}` },
       );

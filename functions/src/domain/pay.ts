@@ -2,7 +2,7 @@ import { Timestamp, type Firestore, type Transaction } from 'firebase-admin/fire
 import { DomainError } from './errors';
 import { newId } from './ids';
 import { maskPhone } from './invoices';
-import type { PaymentMethod } from './schemas';
+import type { Locale, PaymentMethod } from './schemas';
 import { transactionToApi } from './serialize';
 import { UNOPENED, isOpenTransaction, isPayable, liveCheckoutSession } from './status';
 import { changeInvoice, changeTransaction, invoiceRef, transactionRef, transactionSummary, type TransactionChange } from './timeline';
@@ -154,7 +154,7 @@ async function locateInvoice(db: Firestore, tx: Transaction, locate: InvoiceLoca
 /** Racing taps contend on the invoice and its counters; each waits its turn rather than fail. */
 const RACING_TAPS = { maxAttempts: 25 };
 
-export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocator, method: PaymentMethod) {
+export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocator, method: PaymentMethod, options: { payerLocale?: Locale } = {}) {
   const { db } = deps;
   const begun = await db.runTransaction(async (tx) => {
     let invoice = await locateInvoice(db, tx, locate);
@@ -235,7 +235,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
   if (begun.reused) return transactionToApi(begun.reused.redirectUrl ? begun.reused : await waitForRedirect(db, begun.reused.id));
   const { created: txn, invoice, superseded, providers, ownPin } = begun;
   if (superseded) await providers.card.expireCheckout(superseded).catch(() => undefined);
-  if (method === 'card') return beginCheckout({ db, publicBaseUrl: deps.publicBaseUrl, card: providers.card }, txn, invoice);
+  if (method === 'card') return beginCheckout({ db, publicBaseUrl: deps.publicBaseUrl, card: providers.card }, txn, invoice, options.payerLocale ?? invoice.payer.locale ?? null);
   if (ownPin) return transactionToApi(txn);
   try {
     await providers.phone.start(phoneChargeRequest(txn, invoice));
@@ -271,7 +271,7 @@ export async function moveTransaction(db: Firestore, txnId: string, from: Transa
   });
 }
 
-async function beginCheckout(deps: { db: Firestore; publicBaseUrl: string; card: CardProvider }, txn: TransactionDoc, invoice: InvoiceDoc) {
+async function beginCheckout(deps: { db: Firestore; publicBaseUrl: string; card: CardProvider }, txn: TransactionDoc, invoice: InvoiceDoc, payerLocale: Locale | null) {
   const receiptUrl = `${deps.publicBaseUrl}/pay/${invoice.payToken}/receipt`;
   const nowMs = Date.now();
   const expiresAt = new Date(Math.max(nowMs + SESSION_MIN_MS, Math.min(invoice.expiresAt.toMillis(), nowMs + SESSION_MAX_MS)));
@@ -288,7 +288,7 @@ async function beginCheckout(deps: { db: Firestore; publicBaseUrl: string; card:
       successUrl: receiptUrl,
       cancelUrl: checkoutCancelledUrl(deps.publicBaseUrl, invoice.payToken),
       expiresAt,
-      payerLocale: invoice.locale,
+      payerLocale,
     });
   } catch (error) {
     await failTransaction(deps.db, txn.id, 'provider_error', 'The card provider could not start the payment. Try again.');

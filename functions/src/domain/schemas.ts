@@ -132,6 +132,10 @@ export type CreateInvoiceInput = z.infer<typeof createInvoiceSchema>;
 
 export const startPaymentSchema = z.strictObject({
   method: z.enum(PAYMENT_METHODS, { error: 'Must be "card" or "phone".' }),
+  locale: z
+    .enum(SUPPORTED_LOCALES, { error: 'Must be "en" or "nb".' })
+    .optional()
+    .describe('The language the payer chose on the pay page: the card checkout opens in it. Default: the invoice’s language.'),
 });
 
 export const sandboxPaySchema = z.strictObject({

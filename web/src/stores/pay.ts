@@ -2,6 +2,7 @@ import { defineSingleton } from './singleton';
 import { ref } from 'vue';
 import { ApiError, apiFetch, newIdempotencyKey, readResponse } from '../core/api';
 import { asyncState } from '../core/state';
+import { locale } from '../i18n';
 import { normalizePayView, type PaymentMethod, type PayView, type Transaction } from '../core/payView';
 
 const base = (token: string) => `/api/v1/pay/${encodeURIComponent(token)}`;
@@ -70,7 +71,8 @@ export const usePayStore = defineSingleton(() => {
     try {
       const txn = await apiFetch<Transaction>(`${base(token.value)}/transactions`, {
         method: 'POST',
-        body: { method },
+        // The checkout opens in the language the payer reads this page in.
+        body: { method, locale: locale.value },
         headers: { 'Idempotency-Key': newIdempotencyKey() },
       });
       transaction.data = txn;

@@ -9,9 +9,9 @@ import { contrastRatio } from '../core/color';
 const TOKEN = 'tok_abc';
 const VIEW = `/api/v1/pay/${TOKEN}`;
 
-/** The mocked `POST …/transactions`: answers only the method the test expects the page to ask for. */
-const startsPayment = (method: StartPaymentBody['method'], reply: ReturnType<typeof apiTransaction>) =>
-  on<StartPaymentBody>('POST', `${VIEW}/transactions`, { status: 201, body: reply }, { body: { method } });
+/** The mocked `POST …/transactions`: answers only the method (and page language) the test expects the page to ask for. */
+const startsPayment = (method: StartPaymentBody['method'], reply: ReturnType<typeof apiTransaction>, locale: StartPaymentBody['locale'] = 'en') =>
+  on<StartPaymentBody>('POST', `${VIEW}/transactions`, { status: 201, body: reply }, { body: { method, locale } });
 
 async function render() {
   const { router, pinia } = await setup(`/pay/${TOKEN}`);
@@ -98,7 +98,7 @@ describe('PayView', () => {
     const { wrapper } = await render();
     await wrapper.find('button[data-method="card"]').trigger('click');
     await flushPromises();
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ method: 'card' });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ method: 'card', locale: 'en' });
     expect(assign).toHaveBeenCalledWith('/sandbox/checkout/cs_1');
   });
 
@@ -232,7 +232,7 @@ describe('PayView: server messages in the page language, by code', () => {
   it('counts PIN tries the Norwegian way: "2 forsøk igjen"', async () => {
     const calls = mockFetch(
       on('GET', VIEW, { body: payView({ payerLocale: 'nb' }) }),
-      startsPayment('phone', apiTransaction({ id: 'txn_5', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 3 } })),
+      startsPayment('phone', apiTransaction({ id: 'txn_5', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 3 } }), 'nb'),
       on<VerifyPinBody>(
         'POST',
         `${VIEW}/transactions/txn_5/verify`,
@@ -254,7 +254,7 @@ describe('PayView: server messages in the page language, by code', () => {
     await wrapper.find('form').trigger('submit');
     await flushPromises();
     expect(calls.filter((c) => c.method === 'POST').map((c) => [c.url, c.body])).toEqual([
-      [`${VIEW}/transactions`, { method: 'phone' }],
+      [`${VIEW}/transactions`, { method: 'phone', locale: 'nb' }],
       [`${VIEW}/transactions/txn_5/verify`, { pin: '111111' }],
     ]);
     expect(wrapper.find('[role="alert"]').text()).toContain('Feil kode. Du har 2 forsøk igjen.');
@@ -303,9 +303,9 @@ describe('PayView: a declined phone payment offers the other method at once', ()
     await flushPromises();
     const posts = calls.filter((c) => c.method === 'POST').map((c) => [c.url, c.body]);
     expect(posts).toEqual([
-      [`${VIEW}/transactions`, { method: 'phone' }],
+      [`${VIEW}/transactions`, { method: 'phone', locale: 'en' }],
       [`${VIEW}/transactions/txn_6/verify`, { pin: '123456' }],
-      [`${VIEW}/transactions`, { method: 'card' }],
+      [`${VIEW}/transactions`, { method: 'card', locale: 'en' }],
     ]);
     expect(assign).toHaveBeenCalledWith('/sandbox/checkout/cs_7');
   });

@@ -39,8 +39,8 @@ export function payRoutes(router: Router<Services>): void {
     }))
 
     .on('POST', '/pay/:token/transactions', async (request, { token }, services) => {
-      const { method } = parseOrThrow(startPaymentSchema, jsonBody(request));
-      return { status: 201, body: await startPayment(services, { token: token! }, method) };
+      const { method, locale } = parseOrThrow(startPaymentSchema, jsonBody(request));
+      return { status: 201, body: await startPayment(services, { token: token! }, method, { payerLocale: locale }) };
     })
 
     .on('POST', '/pay/:token/transactions/:id/verify', async (request, { token, id }, services) => {
