@@ -75,6 +75,23 @@ describe('test and live mode', () => {
     expect(liveOutbox.body.data).toEqual([]);
   }, 180_000);
 
+  it("keeps the dashboard's statistics and callback deliveries to the mode of its X-Mode switch", async () => {
+    const shop = await createMerchant({ callbackUrl: 'http://127.0.0.1:9/unused' });
+    const token = await idTokenFor(shop.email, shop.password);
+    const overview = async (mode: string) => (await api('GET', '/stats/overview?days=7', { key: token, headers: { 'x-mode': mode } })).body;
+    const created = await api('POST', '/invoices', { key: shop.apiKey, body: validInvoice() });
+    expect(created.status).toBe(201);
+    expect((await overview('test')).funnel.created).toBe(1);
+    expect(await overview('live')).toMatchObject({ funnel: { created: 0 }, volume: [] });
+    // The dashboard lists callback deliveries of one mode (firestore query on `mode`).
+    const events = await admin().db.collection('callbackEvents').where('invoiceId', '==', created.body.id).get();
+    expect(events.docs.map((d) => d.get('mode'))).toContain('test');
+    expect(events.docs.every((d) => d.get('mode') === 'test')).toBe(true);
+    await admin().db.collection('invoices').doc(created.body.id).update({ mode: 'live' });
+    expect((await overview('live')).funnel.created).toBe(1);
+    expect(await overview('test')).toMatchObject({ funnel: { created: 0 }, volume: [] });
+  }, 120_000);
+
   it('lets a test-mode (sandbox) event change nothing on a live transaction', async () => {
     const live = await liveInvoice();
     // An unsigned post is refused, and makes the sandbox's signing secret on the way.

@@ -477,28 +477,29 @@ export async function removeMember(db: Firestore, auth: MemberAuth, merchantId: 
 
 const MAX_CURRENCIES = 10;
 
-/** Distinct currencies of the merchant's invoices by a skip scan: one document read per currency. */
-async function currenciesOf(db: Firestore, merchantId: string): Promise<string[]> {
+/** Distinct currencies of the merchant's invoices in one mode by a skip scan: one document read per currency. */
+async function currenciesOf(invoices: Query): Promise<string[]> {
   const found: string[] = [];
-  let q: Query = db.collection('invoices').where('merchantId', '==', merchantId).orderBy('currency').select('currency').limit(1);
+  let q: Query = invoices.orderBy('currency').select('currency').limit(1);
   for (let i = 0; i < MAX_CURRENCIES; i++) {
     const snap = await q.get();
     const currency = snap.docs[0]?.get('currency') as string | undefined;
     if (!currency) break;
     found.push(currency);
-    q = db.collection('invoices').where('merchantId', '==', merchantId).where('currency', '>', currency).orderBy('currency').select('currency').limit(1);
+    q = invoices.where('currency', '>', currency).orderBy('currency').select('currency').limit(1);
   }
   return found;
 }
 
-export async function overviewStats(db: Firestore, merchantId: string, options: { days: number; tzOffset: number }, nowMs = Date.now()) {
+/** The Overview of one mode (the key's, or the dashboard's switch): the modes never mix. */
+export async function overviewStats(db: Firestore, account: Pick<MerchantDoc, 'id' | 'mode'>, options: { days: number; tzOffset: number }, nowMs = Date.now()) {
   const buckets = dayBuckets(options.days, options.tzOffset, nowMs);
   const from = Timestamp.fromMillis(buckets[0]!.start);
   const to = Timestamp.fromMillis(buckets[buckets.length - 1]!.end);
-  const invoices = db.collection('invoices').where('merchantId', '==', merchantId);
+  const invoices = db.collection('invoices').where('merchantId', '==', account.id).where('mode', '==', account.mode);
 
   // Paid volume: per currency and local day, by paidAt (one range filter per query).
-  const currencies = await currenciesOf(db, merchantId);
+  const currencies = await currenciesOf(invoices);
   const volume = await Promise.all(
     currencies.map(async (currency) => {
       const days = await Promise.all(

@@ -148,6 +148,8 @@ export function recordTimeline(
     tx.create(db.collection('callbackEvents').doc(callbackId), {
       id: callbackId,
       merchantId: invoice.merchantId,
+      // The dashboard's Developers page lists one mode's deliveries at a time.
+      mode: invoice.mode,
       invoiceId: invoice.id,
       type: change.callback,
       sequence: invoice.callbackSequence,

@@ -1,5 +1,6 @@
 import { ApiError, newIdempotencyKey, noteServerAnswer, type Problem } from '../core/api';
 import { firebase } from './firebase';
+import { dashboardMode } from './mode';
 
 export { ApiError };
 
@@ -7,7 +8,7 @@ export { ApiError };
  * Same-origin call to `/api/v1` as the signed-in dashboard user (`Authorization: Bearer <ID
  * token>`). Resolves with the JSON body on 2xx; throws `ApiError` carrying the problem+json.
  * POSTs get a fresh `Idempotency-Key` unless one is given (so a retry can reuse it). `rawBody`
- * sends text as is (a CSV import) instead of JSON.
+ * sends text as is (a CSV import) instead of JSON. `X-Mode` is the dashboard's Test mode switch.
  */
 export async function merchantApi<T>(
   path: string,
@@ -19,6 +20,7 @@ export async function merchantApi<T>(
   const headers: Record<string, string> = {
     Accept: 'application/json, application/problem+json',
     Authorization: `Bearer ${await user.getIdToken()}`,
+    'X-Mode': dashboardMode.value,
   };
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   if (init.rawBody !== undefined) headers['Content-Type'] = init.rawBody.contentType;

@@ -125,6 +125,6 @@ export function consoleRoutes(router: Router<Services>): void {
     .on('GET', '/stats/overview', async (request, _params, services) => {
       const { merchant } = await authorize(services, request, 'stats.read');
       const query = parseOrThrow(statsQuerySchema, request.query, 'query');
-      return { status: 200, body: await overviewStats(services.db, merchant.id, query) };
+      return { status: 200, body: await overviewStats(services.db, merchant, query) };
     });
 }

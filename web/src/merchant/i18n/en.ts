@@ -461,6 +461,20 @@ export const en = {
   'm.import.again': "Import another file",
   'm.import.failed': "The import failed: {message}",
   'm.import.rows1': "1 row in {file}.",
+  'm.mode.switch': "Test mode",
+  'm.mode.banner': "Test data: you are viewing test mode. Sandboxes only; no real money moves.",
+  'm.mode.liveUnavailable': "Live mode is not activated for your account yet. Ask the platform to activate it; test mode works meanwhile.",
+  'm.start.title': "Get started",
+  'm.start.caption': "From sign-up to taking real payments, step by step.",
+  'm.start.progress': "{done} of {total} done",
+  'm.start.invoice': "Send a test invoice to your own phone",
+  'm.start.callback': "Set a callback URL",
+  'm.start.stripe': "Connect Stripe",
+  'm.start.live': "Ask for live mode",
+  'm.start.liveHint': "A platform operator activates live mode for your account; ask the platform.",
+  'm.start.done': "Done",
+  'm.start.notDone': "Not done",
+  'm.start.dismiss': "Dismiss checklist",
 } as const;
 
 export type MerchantMessageKey = keyof typeof en;

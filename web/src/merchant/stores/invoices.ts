@@ -21,6 +21,7 @@ import { asyncState } from '../../core/state';
 import { mt } from '../i18n';
 import { invoiceConverter, type InvoiceDoc } from '../types';
 import { normalizePhone } from '../inputs';
+import { dashboardMode, type Mode } from '../mode';
 
 export const PAGE_SIZE = 50;
 
@@ -50,9 +51,10 @@ function localDay(value: string, days = 0): Date | null {
  * - description: case-sensitive prefix (`description >= s` and `< s + '\uf8ff'`), which is the
  *   query's one range, so it is ordered by description and cannot combine with the date range;
  * - status: `status ==`; dates: `createdAt >= from` and `< to + 1 day`, newest first.
+ * Always one mode (the dashboard's switch), so lists and exports never mix test and live.
  */
-export function invoiceConstraints(merchantId: string, filters: InvoiceFilters): QueryConstraint[] {
-  const c: QueryConstraint[] = [where('merchantId', '==', merchantId)];
+export function invoiceConstraints(merchantId: string, mode: Mode, filters: InvoiceFilters): QueryConstraint[] {
+  const c: QueryConstraint[] = [where('merchantId', '==', merchantId), where('mode', '==', mode)];
   if (filters.status) c.push(where('status', '==', filters.status));
   const search = filters.search.trim();
   const byDescription = filters.searchField === 'description' && search !== '';
@@ -73,8 +75,8 @@ export function invoiceConstraints(merchantId: string, filters: InvoiceFilters):
 export const datesIgnored = (filters: InvoiceFilters): boolean =>
   filters.searchField === 'description' && filters.search.trim() !== '' && Boolean(filters.from || filters.to);
 
-const invoicesQuery = (db: Firestore, merchantId: string, filters: InvoiceFilters, extra: QueryConstraint[]) =>
-  query(collection(db, 'invoices').withConverter(invoiceConverter), ...invoiceConstraints(merchantId, filters), ...extra);
+const invoicesQuery = (db: Firestore, merchantId: string, mode: Mode, filters: InvoiceFilters, extra: QueryConstraint[]) =>
+  query(collection(db, 'invoices').withConverter(invoiceConverter), ...invoiceConstraints(merchantId, mode, filters), ...extra);
 
 /**
  * The merchant's invoices, a page of 50 at a time, live (`onSnapshot`). Pages are query cursors
@@ -91,6 +93,7 @@ export const useInvoicesStore = defineStore('merchantInvoices', () => {
   let lastDoc: QueryDocumentSnapshot<InvoiceDoc> | null = null;
   let stop: (() => void) | null = null;
   let merchant: string | null = null;
+  let mode: Mode = dashboardMode.value;
 
   function listen(): void {
     stop?.();
@@ -98,7 +101,7 @@ export const useInvoicesStore = defineStore('merchantInvoices', () => {
     const cursor = cursors[page.value] ?? null;
     list.pending = true;
     list.error = null;
-    const q = invoicesQuery(firebase().db, merchant, filters, [...(cursor ? [startAfter(cursor)] : []), limit(PAGE_SIZE + 1)]);
+    const q = invoicesQuery(firebase().db, merchant, mode, filters, [...(cursor ? [startAfter(cursor)] : []), limit(PAGE_SIZE + 1)]);
     stop = onSnapshot(
       q,
       (snapshot) => {
@@ -117,8 +120,9 @@ export const useInvoicesStore = defineStore('merchantInvoices', () => {
   }
 
   function subscribe(merchantId: string): void {
-    if (merchant === merchantId && stop) return;
+    if (merchant === merchantId && mode === dashboardMode.value && stop) return;
     merchant = merchantId;
+    mode = dashboardMode.value;
     reset();
   }
 
@@ -149,7 +153,7 @@ export const useInvoicesStore = defineStore('merchantInvoices', () => {
     const rows: InvoiceDoc[] = [];
     let cursor: QueryDocumentSnapshot<InvoiceDoc> | null = null;
     while (rows.length < max) {
-      const snap: QuerySnapshot<InvoiceDoc> = await getDocs(invoicesQuery(firebase().db, merchant, filters, [...(cursor ? [startAfter(cursor)] : []), limit(500)]));
+      const snap: QuerySnapshot<InvoiceDoc> = await getDocs(invoicesQuery(firebase().db, merchant, mode, filters, [...(cursor ? [startAfter(cursor)] : []), limit(500)]));
       rows.push(...snap.docs.map((d) => d.data()));
       if (snap.size < 500) break;
       cursor = snap.docs[snap.docs.length - 1]!;
