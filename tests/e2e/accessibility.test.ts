@@ -57,7 +57,7 @@ describe('WCAG 2.1 AA (axe-core) on the real pages', () => {
     expect(await audit(page), 'receipt').toEqual([]);
   });
 
-  it('the dashboard: sign-in, invoice list, invoice detail, new invoice form', async () => {
+  it('the dashboard: sign-in, invoice list, invoice detail, new invoice form, overview with its checklist and the Test mode switch', async () => {
     const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: '+4791117002' } }) });
     await waitForSnapshot(admin().db.collection('invoices').doc(created.body.id), (s) => s.get('sms.status') === 'delivered');
     const page = await (await browser.newContext(LAPTOP)).newPage();
@@ -75,5 +75,9 @@ describe('WCAG 2.1 AA (axe-core) on the real pages', () => {
     await page.goto(`${BASE_URL}/merchant/invoices/new`);
     await page.getByLabel(/Description/).first().waitFor();
     expect(await audit(page), 'new invoice').toEqual([]);
+    await page.goto(`${BASE_URL}/merchant/overview`);
+    await page.getByRole('heading', { name: 'Get started' }).waitFor();
+    await page.getByRole('switch', { name: 'Test mode' }).waitFor();
+    expect(await audit(page), 'overview').toEqual([]);
   });
 });

@@ -133,7 +133,9 @@ describe('from sign-up to live mode in Chromium', () => {
     const description = await modeSwitch().getAttribute('aria-describedby');
     expect(await modeSwitch().getAttribute('aria-disabled')).toBe('true');
     expect(await page.locator(`#${description}`).textContent()).toMatch(/Live mode is not activated/);
-    await modeSwitch().click();
+    // Refused from the keyboard too (aria-disabled keeps it focusable, so the reason is heard).
+    await modeSwitch().focus();
+    await page.keyboard.press('Space');
     expect(await modeSwitch().getAttribute('aria-checked')).toBe('true');
   });
 
