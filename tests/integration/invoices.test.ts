@@ -243,9 +243,9 @@ describe('validation messages', () => {
     const json = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ amount: 12.5, currency: 5, payer: { phone: 4791234567 } }) });
     expectProblem(json, 400, 'invalid_request');
     expect(json.body.errors).toEqual([
-      { field: 'amount', message: 'Must be an integer in the currency’s minor unit (e.g. øre, cents), not 12.5.' },
-      { field: 'currency', message: 'Must be an ISO 4217 currency code, e.g. NOK, not a number.' },
-      { field: 'payer.phone', message: 'Must be a phone number in E.164 form, e.g. +4791234567, not a number.' },
+      { field: 'amount', code: 'invalid_type', expected: 'int', message: 'Must be an integer in the currency’s minor unit (e.g. øre, cents), not 12.5.' },
+      { field: 'currency', code: 'invalid_type', expected: 'string', message: 'Must be an ISO 4217 currency code, e.g. NOK, not a number.' },
+      { field: 'payer.phone', code: 'invalid_type', expected: 'string', message: 'Must be a phone number in E.164 form, e.g. +4791234567, not a number.' },
     ]);
     const csv = await api('POST', '/invoices/import', {
       key: merchant.apiKey,
@@ -254,8 +254,8 @@ describe('validation messages', () => {
     });
     expect(csv.status, JSON.stringify(csv.body)).toBe(200);
     expect(csv.body.data.map((r: { error: { errors: unknown } }) => r.error.errors)).toEqual([
-      [{ field: 'amount', message: 'Must be an integer amount in the currency’s minor unit, not "abc".' }],
-      [{ field: 'amount', message: 'Must be an integer in the currency’s minor unit (e.g. øre, cents), not 12.5.' }],
+      [{ field: 'amount', code: 'invalid_type', expected: 'number', message: 'Must be an integer amount in the currency’s minor unit, not "abc".' }],
+      [{ field: 'amount', code: 'invalid_type', expected: 'int', message: 'Must be an integer in the currency’s minor unit (e.g. øre, cents), not 12.5.' }],
     ]);
   });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DomainError, notFound } from './errors';
 import { sha256Hex } from './ids';
 import { merchantRef } from './merchants';
-import { SUPPORTED_LOCALES, httpUrl, paymentMethodsSchema } from './schemas';
+import { E164_RE, SUPPORTED_LOCALES, httpUrl, paymentMethodsSchema } from './schemas';
 import type { ApiKeyDoc, MerchantDoc, Mode } from './types';
 import { MEMBER_ROLES, type MemberRole } from './access';
 
@@ -83,11 +83,11 @@ export const settingsPatchSchema = z.strictObject({
         z
           .string()
           .max(1000, 'At most 1000 characters.')
-          .refine((text) => text.includes('{link}'), 'Must contain the {link} placeholder.'),
+          .refine((text) => text.includes('{link}'), { message: 'Must contain the {link} placeholder.', params: { code: 'missing_placeholder' } }),
       ),
       smsReceipts: z.boolean({ error: 'Must be true or false.' }).optional(),
       supportEmail: clearable(z.email({ error: 'Must be an email address.' }).max(254)),
-      supportPhone: clearable(z.string().regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 number, such as +4722334455.')),
+      supportPhone: clearable(z.string().regex(E164_RE, 'Must be an E.164 number, such as +4722334455.')),
     })
     .optional(),
 });
@@ -354,7 +354,7 @@ export async function createInvitation(db: Firestore, merchantId: string, invite
   const email = input.email.toLowerCase();
   const existing = await membersRef(db, merchantId).where('email', '==', email).limit(1).get();
   if (!existing.empty) {
-    throw new DomainError('invalid_state', 'This email is already a user of this merchant.', { errors: [{ field: 'email', message: 'Already a user.' }] });
+    throw new DomainError('invalid_state', 'This email is already a user of this merchant.', { errors: [{ field: 'email', code: 'duplicate', message: 'Already a user.' }] });
   }
   const token = randomBytes(32).toString('base64url');
   const id = sha256Hex(token);
@@ -451,7 +451,7 @@ export async function removeMember(db: Firestore, auth: MemberAuth, merchantId: 
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(uid)) throw notFound('User');
   if (callerUid && uid === callerUid) {
     throw new DomainError('invalid_request', 'You cannot remove yourself; ask another owner.', {
-      errors: [{ field: 'uid', message: 'Cannot remove yourself.' }],
+      errors: [{ field: 'uid', code: 'self_removal', message: 'Cannot remove yourself.' }],
     });
   }
   const memberDoc = await membersRef(db, merchantId).doc(uid).get();

@@ -71,7 +71,7 @@ export async function runIdempotent(
   if (key === undefined) return contended(db, work);
   if (key.length === 0 || key.length > 255) {
     throw new DomainError('invalid_request', 'Idempotency-Key must be 1 to 255 characters.', {
-      errors: [{ field: 'Idempotency-Key', message: 'Must be 1 to 255 characters.' }],
+      errors: [{ field: 'Idempotency-Key', code: key.length === 0 ? 'too_small' : 'too_big', minimum: 1, maximum: 255, unit: 'characters', message: 'Must be 1 to 255 characters.' }],
     });
   }
   const ref = db.collection('idempotencyKeys').doc(`${scope.merchantId}_${sha256Hex(key)}`);
@@ -130,7 +130,7 @@ export async function runOnce(
   if (scope.key === undefined) return work(null);
   if (scope.key.length === 0 || scope.key.length > 255) {
     throw new DomainError('invalid_request', 'Idempotency-Key must be 1 to 255 characters.', {
-      errors: [{ field: 'Idempotency-Key', message: 'Must be 1 to 255 characters.' }],
+      errors: [{ field: 'Idempotency-Key', code: scope.key.length === 0 ? 'too_small' : 'too_big', minimum: 1, maximum: 255, unit: 'characters', message: 'Must be 1 to 255 characters.' }],
     });
   }
   const ref = db.collection('idempotencyKeys').doc(`${scope.merchantId}_${sha256Hex(scope.key)}`);

@@ -33,10 +33,10 @@ export async function importInvoices(
   checkCallbackUrl: (url: string) => string | null,
   run: OnceRun | null = null,
 ) {
-  if (rows.length === 0) throw new DomainError('invalid_request', 'The import has no rows.', { errors: [{ field: 'invoices', message: 'Add at least one row.' }] });
+  if (rows.length === 0) throw new DomainError('invalid_request', 'The import has no rows.', { errors: [{ field: 'invoices', code: 'too_small', minimum: 1, unit: 'rows', message: 'Add at least one row.' }] });
   if (rows.length > IMPORT_MAX_ROWS) {
     throw new DomainError('invalid_request', `An import takes at most ${IMPORT_MAX_ROWS} rows; this one has ${rows.length}.`, {
-      errors: [{ field: 'invoices', message: `At most ${IMPORT_MAX_ROWS} rows.` }],
+      errors: [{ field: 'invoices', code: 'too_big', maximum: IMPORT_MAX_ROWS, unit: 'rows', message: `At most ${IMPORT_MAX_ROWS} rows.` }],
     });
   }
   const results: ImportRowResult[] = rows.map((_, i) => ({ row: i + 1 }));
@@ -46,12 +46,12 @@ export async function importInvoices(
     try {
       const input = parseOrThrow(createInvoiceSchema, row, `row ${index + 1}`);
       const refusal = input.callbackUrl ? checkCallbackUrl(input.callbackUrl) : null;
-      if (refusal) throw new DomainError('invalid_request', `callbackUrl ${refusal}.`, { errors: [{ field: 'callbackUrl', message: `Callback URLs ${refusal}.` }] });
+      if (refusal) throw new DomainError('invalid_request', `callbackUrl ${refusal}.`, { errors: [{ field: 'callbackUrl', code: 'invalid_url', message: `Callback URLs ${refusal}.` }] });
       if (input.reference) {
         const first = seenReferences.get(input.reference);
         if (first !== undefined) {
           throw new DomainError('invalid_request', `The reference "${input.reference}" repeats row ${first + 1}.`, {
-            errors: [{ field: 'reference', message: `Repeats row ${first + 1}.` }],
+            errors: [{ field: 'reference', code: 'duplicate', row: first + 1, message: `Repeats row ${first + 1}.` }],
           });
         }
         seenReferences.set(input.reference, index);

@@ -52,13 +52,13 @@ function checkMethods(input: CreateInvoiceInput, merchant: MerchantDoc) {
     if (refused.length || paymentMethods.length === 0) {
       const what = refused.length ? `${refused.map((m) => `"${m}"`).join(' and ')} cannot` : 'No payment method can';
       throw new DomainError('invalid_request', `${what} be offered in ${merchant.mode} mode now; GET /account says what is missing.`, {
-        errors: [{ field: 'paymentMethods', message: refused.length ? `Cannot be offered in ${merchant.mode} mode now: ${refused.join(', ')}.` : `No method can be offered in ${merchant.mode} mode now.` }],
+        errors: [{ field: 'paymentMethods', code: 'unavailable', values: refused, message: refused.length ? `Cannot be offered in ${merchant.mode} mode now: ${refused.join(', ')}.` : `No method can be offered in ${merchant.mode} mode now.` }],
       });
     }
   }
   if (paymentMethods.includes('phone') && input.currency !== 'NOK') {
     throw new DomainError('invalid_request', 'Phone billing charges Norwegian subscriptions in NOK only.', {
-      errors: [{ field: 'paymentMethods', message: 'Remove "phone" or use currency NOK.' }],
+      errors: [{ field: 'paymentMethods', code: 'invalid_currency', values: ['NOK'], message: 'Remove "phone" or use currency NOK.' }],
     });
   }
   return paymentMethods;
@@ -66,7 +66,7 @@ function checkMethods(input: CreateInvoiceInput, merchant: MerchantDoc) {
 
 const referenceTaken = (reference: string, invoiceId: unknown) =>
   new DomainError('invalid_request', `The reference "${reference}" is already used by ${String(invoiceId)}.`, {
-    errors: [{ field: 'reference', message: `Already used by invoice ${String(invoiceId)}.` }],
+    errors: [{ field: 'reference', code: 'duplicate', other: String(invoiceId), message: `Already used by invoice ${String(invoiceId)}.` }],
   });
 
 /** The invoice and its first SMS as they will be stored; pure, so one import can build thousands. */
@@ -244,7 +244,7 @@ export async function listInvoices(db: Firestore, account: AccountScope, query: 
     const cursor = await invoiceRef(db, query.startingAfter).get();
     if (!cursor.exists || cursor.get('merchantId') !== account.id || cursor.get('mode') !== account.mode) {
       throw new DomainError('invalid_request', 'startingAfter names no invoice of yours.', {
-        errors: [{ field: 'startingAfter', message: 'No such invoice.' }],
+        errors: [{ field: 'startingAfter', code: 'not_found', message: 'No such invoice.' }],
       });
     }
     q = q.startAfter(cursor);

@@ -174,7 +174,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
     if (!isPayable(invoice.status)) throw new DomainError('invalid_state', `The invoice is already ${invoice.status}.`);
     if (!invoice.paymentMethods.includes(method)) {
       throw new DomainError('invalid_request', `This invoice does not offer "${method}".`, {
-        errors: [{ field: 'method', message: `Offered: ${invoice.paymentMethods.join(', ')}.` }],
+        errors: [{ field: 'method', code: 'not_offered', values: invoice.paymentMethods, message: `Offered: ${invoice.paymentMethods.join(', ')}.` }],
       });
     }
     if (optedOut) {

@@ -77,7 +77,7 @@ export async function verifyPhonePayment(deps: { db: Firestore; providers(mode: 
   switch (outcome.kind) {
     case 'malformed':
       throw new DomainError('invalid_request', 'The PIN is the 6 digits from the SMS.', {
-        errors: [{ field: 'pin', message: 'Enter the 6 digits from the SMS.' }],
+        errors: [{ field: 'pin', code: 'invalid_format', minimum: 6, maximum: 6, unit: 'characters', message: 'Enter the 6 digits from the SMS.' }],
         extra: { transaction: transactionToApi(outcome.txn), attemptsLeft: outcome.txn.pinAttemptsLeft },
       });
     case 'wrong':
@@ -97,7 +97,7 @@ export async function verifyPhonePayment(deps: { db: Firestore; providers(mode: 
 function wrongPin(txn: TransactionDoc): DomainError {
   const left = txn.pinAttemptsLeft ?? 0;
   return new DomainError('invalid_request', `That PIN is not correct. ${left} ${left === 1 ? 'try' : 'tries'} left.`, {
-    errors: [{ field: 'pin', message: `Not correct; ${left} ${left === 1 ? 'try' : 'tries'} left.` }],
+    errors: [{ field: 'pin', code: 'wrong_pin', message: `Not correct; ${left} ${left === 1 ? 'try' : 'tries'} left.` }],
     extra: { transaction: transactionToApi(txn), attemptsLeft: left },
   });
 }

@@ -36,12 +36,12 @@ export async function paySandboxSession(
 ): Promise<{ status: 'succeeded'; redirectUrl: string }> {
   const digits = cardNumber.replace(/[\s-]/g, '');
   if (!/^\d{12,19}$/.test(digits)) {
-    throw new DomainError('invalid_request', 'Enter a card number.', { errors: [{ field: 'cardNumber', message: 'Enter 12 to 19 digits.' }] });
+    throw new DomainError('invalid_request', 'Enter a card number.', { errors: [{ field: 'cardNumber', code: 'invalid_format', minimum: 12, maximum: 19, unit: 'characters', message: 'Enter 12 to 19 digits.' }] });
   }
   const card = SANDBOX_TEST_CARDS[digits];
   if (!card) {
     throw new DomainError('invalid_request', 'The sandbox accepts test cards only, such as 4242 4242 4242 4242.', {
-      errors: [{ field: 'cardNumber', message: 'Use a test card, such as 4242 4242 4242 4242.' }],
+      errors: [{ field: 'cardNumber', code: 'not_test_card', message: 'Use a test card, such as 4242 4242 4242 4242.' }],
     });
   }
   const ref = sandboxSessions(db).doc(sessionId);

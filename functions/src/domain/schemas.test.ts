@@ -99,3 +99,57 @@ describe('validation messages', () => {
     expect(errorsOf([])).toEqual({ '(root)': 'Must be an object, not a list.' });
   });
 });
+
+/** `{ field: {code, …params} }` of a refused body, without the English message. */
+function codesOf(body: unknown): Record<string, Record<string, unknown>> {
+  try {
+    parseOrThrow(createInvoiceSchema, body);
+  } catch (error) {
+    return Object.fromEntries(((error as DomainError).options.errors ?? []).map(({ field, message: _message, ...rest }) => [field, rest]));
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('field error codes', () => {
+  it('give every field error a stable code and the limits a translation needs', () => {
+    expect(
+      codesOf({
+        amount: 0,
+        currency: 'XYZ',
+        description: 'x'.repeat(201),
+        payer: { phone: '+4712' },
+        paymentMethods: ['card', 'card'],
+        reference: '',
+        colour: 'red',
+      }),
+    ).toEqual({
+      amount: { code: 'too_small', minimum: 0 },
+      currency: { code: 'invalid_currency' },
+      description: { code: 'too_big', maximum: 200, unit: 'characters' },
+      'payer.phone': { code: 'invalid_phone' },
+      paymentMethods: { code: 'duplicate' },
+      reference: { code: 'too_small', minimum: 1, unit: 'characters' },
+      colour: { code: 'unknown_field' },
+    });
+  });
+
+  it('name missing fields, wrong types, bad formats, enums and dates', () => {
+    expect(codesOf({ amount: '12', currency: 'nok', payer: { phone: '4791234567', locale: 'de' }, expiresAt: 'soon', sms: { text: 'Pay now' } })).toEqual({
+      amount: { code: 'invalid_type', expected: 'number' },
+      currency: { code: 'invalid_currency' },
+      description: { code: 'required' },
+      'payer.phone': { code: 'invalid_phone' },
+      'payer.locale': { code: 'invalid_value', values: ['en', 'nb'] },
+      expiresAt: { code: 'invalid_date' },
+      'sms.text': { code: 'missing_placeholder' },
+    });
+  });
+
+  it('say how far in the future a date may be', () => {
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    expect(codesOf({ ...valid, expiresAt: inDays(91), sendAt: inDays(-1) })).toEqual({
+      expiresAt: { code: 'too_late', maximum: 90, unit: 'days' },
+      sendAt: { code: 'too_soon' },
+    });
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { KNOWN_CURRENCIES, isKnownCurrency } from './money';
-import { DomainError, type FieldError } from './errors';
+import { DomainError, type FieldError, type FieldErrorCode } from './errors';
 import { INVOICE_STATUSES } from './status';
 import { testCardNumberPattern } from './testCards';
 
@@ -11,6 +11,12 @@ export const SUPPORTED_LOCALES = ['en', 'nb'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 
 const MAX_AMOUNT = 100_000_000;
+/** Phone numbers in E.164 form; a value failing it is an `invalid_phone` field error. */
+export const E164_RE = /^\+[1-9]\d{6,14}$/;
+const CURRENCY_RE = /^[A-Z]{3}$/;
+
+/** A refinement's field-error code travels in the issue's params (see `fieldError`). */
+const coded = (code: FieldErrorCode, message: string, extra: Partial<FieldError> = {}) => ({ message, params: { code, ...extra } });
 
 /** An absolute http(s) URL without credentials: return, cancel, callback and logo URLs. */
 export const httpUrl = z
@@ -23,7 +29,7 @@ export const httpUrl = z
     } catch {
       return false;
     }
-  }, 'Must be an absolute http(s) URL without credentials.')
+  }, coded('invalid_url', 'Must be an absolute http(s) URL without credentials.'))
   // The OpenAPI document says what the refine checks: http(s), a host, no user:password@.
   .meta({ format: 'uri', pattern: '^https?://[^/?#@\\s]+([/?#]|$)' });
 
@@ -34,7 +40,7 @@ const futureDate = z.iso
 export const paymentMethodsSchema = z
   .array(z.enum(PAYMENT_METHODS, { error: 'Must be "card" or "phone".' }))
   .min(1, 'Offer at least one payment method.')
-  .refine((methods) => new Set(methods).size === methods.length, 'Each method at most once.')
+  .refine((methods) => new Set(methods).size === methods.length, coded('duplicate', 'Each method at most once.'))
   .meta({ uniqueItems: true });
 
 /** `POST /invoices` body. Unknown fields are refused so that typos do not pass silently. */
@@ -47,16 +53,16 @@ export const createInvoiceSchema = z
       .max(MAX_AMOUNT, `Must be at most ${MAX_AMOUNT}.`),
     currency: z
       .string({ error: 'Must be an ISO 4217 currency code, e.g. NOK.' })
-      .regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code in upper case, e.g. NOK.')
-      .refine(isKnownCurrency, 'Unknown ISO 4217 currency.')
+      .regex(CURRENCY_RE, 'Must be an ISO 4217 code in upper case, e.g. NOK.')
+      .refine(isKnownCurrency, coded('invalid_currency', 'Unknown ISO 4217 currency.'))
       .meta({ enum: [...KNOWN_CURRENCIES] }),
     description: z.string({ error: 'Must be a string.' }).trim().min(1, 'Must not be empty.').max(200, 'At most 200 characters.').meta({ pattern: '\\S' }),
     payer: z.strictObject(
       {
         phone: z
           .string({ error: 'Must be a phone number in E.164 form, e.g. +4791234567.' })
-          .regex(/^\+[1-9]\d{6,14}$/, 'Must be in E.164 form, e.g. +4791234567.')
-          .refine((phone) => isValidPhoneNumber(phone), 'Not a valid phone number.'),
+          .regex(E164_RE, 'Must be in E.164 form, e.g. +4791234567.')
+          .refine((phone) => isValidPhoneNumber(phone), coded('invalid_phone', 'Not a valid phone number.')),
         name: z.string().trim().min(1).max(100, 'At most 100 characters.').optional(),
         locale: z.enum(SUPPORTED_LOCALES, { error: 'Must be "en" or "nb".' }).optional(),
       },
@@ -71,7 +77,7 @@ export const createInvoiceSchema = z
         text: z
           .string()
           .max(1000, 'At most 1000 characters.')
-          .refine((text) => text.includes('{link}'), 'Must contain the {link} placeholder.')
+          .refine((text) => text.includes('{link}'), coded('missing_placeholder', 'Must contain the {link} placeholder.'))
           .meta({ pattern: '\\{link\\}' })
           .optional(),
         sender: z
@@ -88,7 +94,7 @@ export const createInvoiceSchema = z
         afterHours: z
           .array(z.number({ error: 'Hours as a number.' }).positive('Must be after creation.').max(24 * 90, 'At most 90 days.'))
           .max(3, 'At most 3 reminders.')
-          .refine((hours) => new Set(hours).size === hours.length, 'Each time at most once.')
+          .refine((hours) => new Set(hours).size === hours.length, coded('duplicate', 'Each time at most once.'))
           .meta({ uniqueItems: true }),
       })
       .optional(),
@@ -98,33 +104,33 @@ export const createInvoiceSchema = z
           .string()
           .min(1)
           .max(40, 'Keys at most 40 characters.')
-          .refine((key) => !/^__.*__$/.test(key), 'Keys may not both start and end with "__".'),
+          .refine((key) => !/^__.*__$/.test(key), coded('invalid_format', 'Keys may not both start and end with "__".')),
         z.string().max(500, 'Values at most 500 characters.'),
       )
-      .refine((value) => Object.keys(value).length <= 20, 'At most 20 keys.')
+      .refine((value) => Object.keys(value).length <= 20, coded('too_big', 'At most 20 keys.', { maximum: 20, unit: 'keys' }))
       .meta({ maxProperties: 20, propertyNames: { minLength: 1, maxLength: 40, not: { pattern: '^__.*__$' } } })
       .optional(),
   })
   .superRefine((input, ctx) => {
     const now = Date.now();
     if (input.expiresAt && input.expiresAt.getTime() <= now + 60_000) {
-      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Must be at least a minute in the future.' });
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], ...coded('too_soon', 'Must be at least a minute in the future.', { minimum: 1, unit: 'minutes' }) });
     }
     if (input.expiresAt && input.expiresAt.getTime() > now + 90 * 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: ['expiresAt'], message: 'Must be within 90 days.' });
+      ctx.addIssue({ code: 'custom', path: ['expiresAt'], ...coded('too_late', 'Must be within 90 days.', { maximum: 90, unit: 'days' }) });
     }
     if (input.sendAt && input.sendAt.getTime() <= now) {
-      ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'Must be in the future.' });
+      ctx.addIssue({ code: 'custom', path: ['sendAt'], ...coded('too_soon', 'Must be in the future.') });
     }
     if (input.sendAt && input.sendAt.getTime() > now + 30 * 86_400_000) {
-      ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'Must be within 30 days.' });
+      ctx.addIssue({ code: 'custom', path: ['sendAt'], ...coded('too_late', 'Must be within 30 days.', { maximum: 30, unit: 'days' }) });
     }
     const expiry = input.expiresAt?.getTime() ?? now + 7 * 86_400_000;
     input.reminders?.afterHours.forEach((hours, i) => {
-      if (now + hours * 3_600_000 >= expiry) ctx.addIssue({ code: 'custom', path: ['reminders', 'afterHours', i], message: 'Must be before the invoice expires.' });
+      if (now + hours * 3_600_000 >= expiry) ctx.addIssue({ code: 'custom', path: ['reminders', 'afterHours', i], ...coded('too_late', 'Must be before the invoice expires.', { other: 'expiresAt' }) });
     });
     if (input.sendAt && input.expiresAt && input.sendAt >= input.expiresAt) {
-      ctx.addIssue({ code: 'custom', path: ['sendAt'], message: 'Must be before expiresAt.' });
+      ctx.addIssue({ code: 'custom', path: ['sendAt'], ...coded('too_late', 'Must be before expiresAt.', { other: 'expiresAt' }) });
     }
   });
 
@@ -150,7 +156,7 @@ export const listInvoicesQuerySchema = z.strictObject({
   startingAfter: z.string().regex(/^inv_[A-Za-z0-9]{22}$/, 'Must be an invoice id.').optional(),
   status: z.enum(INVOICE_STATUSES).optional(),
   reference: z.string().max(64).optional(),
-  phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'Must be in E.164 form.').optional(),
+  phone: z.string().regex(E164_RE, 'Must be in E.164 form.').optional(),
   createdFrom: futureDateless(),
   createdTo: futureDateless(),
 });
@@ -194,6 +200,38 @@ const defaultMessage: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
+const UNITS: Record<string, FieldError['unit']> = { string: 'characters', array: 'items', set: 'items' };
+/** Patterns whose failure has a code of its own (a regex issue names its pattern). */
+const PATTERN_CODES: Record<string, FieldErrorCode> = { [String(E164_RE)]: 'invalid_phone', [String(CURRENCY_RE)]: 'invalid_currency' };
+
+/** The machine-readable part of a field error: its code and the limits a translation fills in. */
+function issueCode(issue: z.core.$ZodIssue): Omit<FieldError, 'field' | 'message'> {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? { code: 'required' } : { code: 'invalid_type', expected: issue.expected };
+    case 'too_small':
+    case 'too_big': {
+      const unit = UNITS[issue.origin];
+      const limit = issue.code === 'too_small' ? { minimum: Number(issue.minimum) } : { maximum: Number(issue.maximum) };
+      return { code: issue.code, ...limit, ...(unit ? { unit } : {}) };
+    }
+    case 'invalid_format':
+      if (issue.format === 'datetime') return { code: 'invalid_date' };
+      if (issue.format === 'email') return { code: 'invalid_format', expected: 'email' };
+      return { code: (issue.pattern && PATTERN_CODES[issue.pattern]) || 'invalid_format' };
+    case 'invalid_value':
+      return { code: 'invalid_value', values: issue.values.map(String) };
+    case 'unrecognized_keys':
+      return { code: 'unknown_field' };
+    case 'custom': {
+      const params = (issue.params ?? {}) as Partial<FieldError>;
+      return { ...params, code: params.code ?? 'invalid_value' };
+    }
+    default:
+      return { code: 'invalid_value' };
+  }
+}
+
 /**
  * One field error per issue. A field that is absent is "Required."; a value of the wrong type
  * gets the field's own message plus what was sent instead ("…, not a string."), so the caller
@@ -202,16 +240,17 @@ const defaultMessage: z.core.$ZodErrorMap = (issue) => {
 function fieldError(issue: z.core.$ZodIssue): FieldError {
   const path = issue.path.map(String).join('.');
   const field = path || '(root)';
+  const info = issueCode(issue);
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((key) => (path ? `${path}.${key}` : key));
-    return { field: keys.join(', '), message: `Unknown field${keys.length > 1 ? 's' : ''}.` };
+    return { field: keys.join(', '), ...info, message: `Unknown field${keys.length > 1 ? 's' : ''}.` };
   }
   if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return { field, message: 'Required.' };
+    if (issue.input === undefined) return { field, ...info, message: 'Required.' };
     const sent = describeValue(issue.input, typeof issue.input === 'number' && 'format' in issue);
-    return { field, message: `${issue.message.replace(/\.$/, '')}, not ${sent}.` };
+    return { field, ...info, message: `${issue.message.replace(/\.$/, '')}, not ${sent}.` };
   }
-  return { field, message: issue.message };
+  return { field, ...info, message: issue.message };
 }
 
 /** Validates with a zod schema, throwing one `invalid_request` that names every bad field. */

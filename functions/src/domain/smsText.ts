@@ -54,7 +54,7 @@ export function assertSmsFits(text: string): SmsSegmentInfo {
   const measured = measureSms(text);
   if (measured.segments > MAX_SMS_SEGMENTS) {
     const message = `With its values filled in, the SMS takes ${measured.segments} ${measured.encoding} segments; at most ${MAX_SMS_SEGMENTS} are allowed.`;
-    throw new DomainError('invalid_request', message, { errors: [{ field: 'sms.text', message }] });
+    throw new DomainError('invalid_request', message, { errors: [{ field: 'sms.text', code: 'too_big', maximum: MAX_SMS_SEGMENTS, unit: 'segments', message }] });
   }
   return measured;
 }

@@ -55,7 +55,7 @@ function dashboardMode(request: ApiRequest): Mode {
   const value = request.headers[MODE_HEADER]?.trim().toLowerCase();
   if (value === undefined || value === '' || value === 'test') return 'test';
   if (value === 'live') return 'live';
-  throw new DomainError('invalid_request', 'X-Mode must be "test" or "live".', { errors: [{ field: 'X-Mode', message: 'Must be "test" or "live".' }] });
+  throw new DomainError('invalid_request', 'X-Mode must be "test" or "live".', { errors: [{ field: 'X-Mode', code: 'invalid_value', values: ['test', 'live'], message: 'Must be "test" or "live".' }] });
 }
 
 /** What the caller's mode can offer now (domain/modes.ts), so invoices never offer more. */

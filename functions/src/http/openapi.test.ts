@@ -290,7 +290,7 @@ describe('response schemas', () => {
   it('match toProblem for every domain error code', () => {
     for (const code of doc.components.schemas.Problem.properties.code.enum as string[]) {
       if (code === 'internal_error') continue;
-      const problem = toProblem(new DomainError(code as never, 'Nope.', { errors: [{ field: 'amount', message: 'Required.' }] }));
+      const problem = toProblem(new DomainError(code as never, 'Nope.', { errors: [{ field: 'amount', code: 'required', message: 'Required.' }] }));
       expect(problem.status).toBeGreaterThanOrEqual(400);
       conforms(responseSchemas.Problem, problem.body);
     }

@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorCode } from '../domain/errors';
+import { DomainError, type DomainErrorCode, type FieldError } from '../domain/errors';
 
 const STATUS: Record<DomainErrorCode, number> = {
   invalid_request: 400,
@@ -40,7 +40,7 @@ export interface Problem {
   status: number;
   detail: string;
   code: DomainErrorCode | 'internal_error';
-  errors?: { field: string; message: string }[];
+  errors?: FieldError[];
   [extra: string]: unknown;
 }
 

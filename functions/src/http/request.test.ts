@@ -19,7 +19,7 @@ describe('jsonBody', () => {
       expect.unreachable();
     } catch (error) {
       expect((error as DomainError).code).toBe('invalid_request');
-      expect((error as DomainError).options.errors).toEqual([{ field: 'description', message: expect.any(String) }]);
+      expect((error as DomainError).options.errors).toEqual([{ field: 'description', code: 'invalid_unicode', message: expect.any(String) }]);
     }
   });
 

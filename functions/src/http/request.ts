@@ -26,13 +26,13 @@ export function malformedUnicodeFields(value: unknown, path = ''): FieldError[] 
   const walk = (node: unknown, at: string) => {
     if (found.length >= MAX_NAMED_FIELDS) return;
     if (typeof node === 'string') {
-      if (LONE_SURROGATE.test(node)) found.push({ field: at || '(body)', message: 'Not well-formed Unicode: a lone UTF-16 surrogate.' });
+      if (LONE_SURROGATE.test(node)) found.push({ field: at || '(body)', code: 'invalid_unicode', message: 'Not well-formed Unicode: a lone UTF-16 surrogate.' });
       return;
     }
     if (typeof node !== 'object' || node === null) return;
     for (const [key, child] of Object.entries(node)) {
       if (LONE_SURROGATE.test(key)) {
-        found.push({ field: at || '(body)', message: 'A key is not well-formed Unicode: a lone UTF-16 surrogate.' });
+        found.push({ field: at || '(body)', code: 'invalid_unicode', message: 'A key is not well-formed Unicode: a lone UTF-16 surrogate.' });
         continue;
       }
       walk(child, at ? `${at}.${key}` : key);
@@ -47,17 +47,17 @@ export function jsonBody(request: ApiRequest, maxBytes = MAX_BODY_BYTES): unknow
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (request.rawBody.length > maxBytes) {
     throw new DomainError('payload_too_large', `The request body is larger than ${Math.round(maxBytes / 1_000_000)} MB.`, {
-      errors: [{ field: '(body)', message: `At most ${Math.round(maxBytes / 1_000_000)} MB.` }],
+      errors: [{ field: '(body)', code: 'too_big', maximum: maxBytes, unit: 'bytes', message: `At most ${Math.round(maxBytes / 1_000_000)} MB.` }],
     });
   }
   if (request.rawBody.length === 0) {
     throw new DomainError('invalid_request', 'The request body is empty; send a JSON object.', {
-      errors: [{ field: '(body)', message: 'Required.' }],
+      errors: [{ field: '(body)', code: 'required', message: 'Required.' }],
     });
   }
   if (type && type !== 'application/json' && !type.endsWith('+json')) {
     throw new DomainError('invalid_request', `Send the body as application/json, not ${type}.`, {
-      errors: [{ field: '(body)', message: 'Content-Type must be application/json.' }],
+      errors: [{ field: '(body)', code: 'invalid_content_type', message: 'Content-Type must be application/json.' }],
     });
   }
   let parsed: unknown;
@@ -65,7 +65,7 @@ export function jsonBody(request: ApiRequest, maxBytes = MAX_BODY_BYTES): unknow
     parsed = JSON.parse(request.rawBody.toString('utf8'));
   } catch (error) {
     throw new DomainError('invalid_request', `The body is not valid JSON: ${(error as Error).message}`, {
-      errors: [{ field: '(body)', message: 'Not valid JSON.' }],
+      errors: [{ field: '(body)', code: 'invalid_json', message: 'Not valid JSON.' }],
     });
   }
   const malformed = malformedUnicodeFields(parsed);
@@ -74,7 +74,7 @@ export function jsonBody(request: ApiRequest, maxBytes = MAX_BODY_BYTES): unknow
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new DomainError('invalid_request', 'The body must be a JSON object.', {
-      errors: [{ field: '(body)', message: 'Must be a JSON object.' }],
+      errors: [{ field: '(body)', code: 'invalid_type', expected: 'object', message: 'Must be a JSON object.' }],
     });
   }
   return parsed;

@@ -84,7 +84,7 @@ export class Router<Ctx> {
         value = decodeURIComponent(values[i]!);
       } catch {
         throw new DomainError('invalid_request', `The path segment for ${name} is not valid percent-encoded UTF-8.`, {
-          errors: [{ field: `(path).${name}`, message: 'Not valid percent-encoding.' }],
+          errors: [{ field: `(path).${name}`, code: 'invalid_format', message: 'Not valid percent-encoding.' }],
         });
       }
       if (!isPlausibleId(value)) throw new DomainError('not_found', `No ${name} has this id.`);

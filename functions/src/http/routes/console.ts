@@ -55,7 +55,7 @@ export function consoleRoutes(router: Router<Services>): void {
       const refusal = callbackUrl && callbackUrlProblem(callbackUrl, { allowLoopback: services.emulator });
       if (refusal) {
         throw new DomainError('invalid_request', `settings.callbackUrl ${refusal}.`, {
-          errors: [{ field: 'settings.callbackUrl', message: `Callback URLs ${refusal}.` }],
+          errors: [{ field: 'settings.callbackUrl', code: 'invalid_url', message: `Callback URLs ${refusal}.` }],
         });
       }
       return { status: 200, body: await updateSettings(services.db, merchant.id, patch) };

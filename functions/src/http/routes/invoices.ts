@@ -31,7 +31,7 @@ export function invoiceRoutes(router: Router<Services>): void {
       const input = parseOrThrow(createInvoiceSchema, jsonBody(request));
       const refusal = input.callbackUrl && callbackUrlProblem(input.callbackUrl, { allowLoopback: services.emulator });
       if (refusal) {
-        throw new DomainError('invalid_request', `callbackUrl ${refusal}.`, { errors: [{ field: 'callbackUrl', message: `Callback URLs ${refusal}.` }] });
+        throw new DomainError('invalid_request', `callbackUrl ${refusal}.`, { errors: [{ field: 'callbackUrl', code: 'invalid_url', message: `Callback URLs ${refusal}.` }] });
       }
       return runIdempotent(services.db, idempotencyScope(merchant, request), (tx) =>
         createInvoice(services.db, tx, merchant, input, services.publicBaseUrl),
@@ -43,7 +43,7 @@ export function invoiceRoutes(router: Router<Services>): void {
       assertModeCanOffer(merchant);
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (request.rawBody.length > IMPORT_MAX_BYTES) {
-        throw new DomainError('payload_too_large', 'An import body may be at most 20 MB.', { errors: [{ field: '(body)', message: 'At most 20 MB.' }] });
+        throw new DomainError('payload_too_large', 'An import body may be at most 20 MB.', { errors: [{ field: '(body)', code: 'too_big', maximum: IMPORT_MAX_BYTES, unit: 'bytes', message: 'At most 20 MB.' }] });
       }
       const rows =
         type === 'text/csv'

@@ -39,12 +39,12 @@ export function transactionRoutes(router: Router<Services>): void {
         const smsOnly = SMS_ONLY_FIELDS.filter((field) => field in invoiceFields);
         if (smsOnly.length) {
           throw new DomainError('invalid_request', `A direct transaction sends no pay-link SMS, so ${smsOnly.join(' and ')} do not apply.`, {
-            errors: smsOnly.map((field) => ({ field, message: 'Not for direct transactions: no pay-link SMS is sent.' })),
+            errors: smsOnly.map((field) => ({ field, code: 'not_applicable' as const, message: 'Not for direct transactions: no pay-link SMS is sent.' })),
           });
         }
         input = parseOrThrow(createInvoiceSchema, { paymentMethods: [chosen], ...invoiceFields });
         if (!input.paymentMethods?.includes(chosen)) {
-          throw new DomainError('invalid_request', `paymentMethods must include "${chosen}".`, { errors: [{ field: 'paymentMethods', message: `Must include "${chosen}".` }] });
+          throw new DomainError('invalid_request', `paymentMethods must include "${chosen}".`, { errors: [{ field: 'paymentMethods', code: 'invalid_value', values: [chosen], message: `Must include "${chosen}".` }] });
         }
       }
       // One key, one payment: a retried request replays the first answer instead of a second PIN or session.
