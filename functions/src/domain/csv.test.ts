@@ -55,9 +55,9 @@ describe('invoiceRowsFromCsv', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).options.errors).toEqual([
-        { field: 'phone', code: 'unknown_field', other: 'payer.phone', message: 'Unknown CSV column. Use "payer.phone".' },
-        { field: 'payer_name', code: 'unknown_field', other: 'payer.name', message: 'Unknown CSV column. Use "payer.name".' },
-        { field: 'colour', code: 'unknown_field', message: expect.stringContaining('Columns: amount, currency, description, payer.phone') },
+        { field: 'phone', code: 'unknown_column', other: 'payer.phone', message: 'Unknown CSV column. Use "payer.phone".' },
+        { field: 'payer_name', code: 'unknown_column', other: 'payer.name', message: 'Unknown CSV column. Use "payer.name".' },
+        { field: 'colour', code: 'unknown_column', message: expect.stringContaining('Columns: amount, currency, description, payer.phone') },
       ]);
     }
   });

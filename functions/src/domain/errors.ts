@@ -26,9 +26,11 @@ export const FIELD_ERROR_CODES = [
   'invalid_format',
   'invalid_value',
   'unknown_field',
+  'unknown_column',
   'not_applicable',
   'invalid_phone',
   'invalid_currency',
+  'requires_nok',
   'invalid_url',
   'invalid_date',
   'invalid_json',
@@ -55,6 +57,8 @@ export interface FieldError {
   /** The limits a translation needs: counts, lengths or amounts, in `unit` when it is not the value itself. */
   minimum?: number;
   maximum?: number;
+  /** `false` when the limit itself is not allowed ("greater than 0"). */
+  inclusive?: false;
   unit?: 'characters' | 'items' | 'keys' | 'bytes' | 'rows' | 'segments' | 'minutes' | 'days';
   /** `invalid_type`: the JSON type wanted (string, number, int, boolean, object, array). */
   expected?: string;

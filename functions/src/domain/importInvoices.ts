@@ -1,5 +1,5 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
-import { DomainError, type FieldError } from './errors';
+import { DomainError, type DomainErrorCode, type FieldError } from './errors';
 import { derivedId } from './ids';
 import type { OnceRun } from './idempotency';
 import { buildInvoice, referenceRef, referenceTaken, takenReferences, writeInvoice, type BuiltInvoice } from './invoices';
@@ -15,7 +15,7 @@ const PARALLEL_BATCHES = 4;
 export interface ImportRowResult {
   row: number;
   id?: string;
-  error?: { message: string; errors?: FieldError[] };
+  error?: { code?: DomainErrorCode; message: string; errors?: FieldError[] };
 }
 
 /**
@@ -142,6 +142,6 @@ async function existingInvoices(db: Firestore, ids: string[]): Promise<Set<strin
 }
 
 function describe(error: unknown): ImportRowResult['error'] {
-  if (error instanceof DomainError) return { message: error.message, ...(error.options.errors ? { errors: error.options.errors } : {}) };
+  if (error instanceof DomainError) return { code: error.code, message: error.message, ...(error.options.errors ? { errors: error.options.errors } : {}) };
   return { message: 'The row could not be saved; try it again.' };
 }

@@ -58,7 +58,7 @@ function checkMethods(input: CreateInvoiceInput, merchant: MerchantDoc) {
   }
   if (paymentMethods.includes('phone') && input.currency !== 'NOK') {
     throw new DomainError('invalid_request', 'Phone billing charges Norwegian subscriptions in NOK only.', {
-      errors: [{ field: 'paymentMethods', code: 'invalid_currency', values: ['NOK'], message: 'Remove "phone" or use currency NOK.' }],
+      errors: [{ field: 'paymentMethods', code: 'requires_nok', message: 'Remove "phone" or use currency NOK.' }],
     });
   }
   return paymentMethods;

@@ -123,7 +123,7 @@ describe('field error codes', () => {
         colour: 'red',
       }),
     ).toEqual({
-      amount: { code: 'too_small', minimum: 0 },
+      amount: { code: 'too_small', minimum: 0, inclusive: false },
       currency: { code: 'invalid_currency' },
       description: { code: 'too_big', maximum: 200, unit: 'characters' },
       'payer.phone': { code: 'invalid_phone' },

@@ -213,7 +213,7 @@ function issueCode(issue: z.core.$ZodIssue): Omit<FieldError, 'field' | 'message
     case 'too_big': {
       const unit = UNITS[issue.origin];
       const limit = issue.code === 'too_small' ? { minimum: Number(issue.minimum) } : { maximum: Number(issue.maximum) };
-      return { code: issue.code, ...limit, ...(unit ? { unit } : {}) };
+      return { code: issue.code, ...limit, ...(issue.inclusive === false ? { inclusive: false as const } : {}), ...(unit ? { unit } : {}) };
     }
     case 'invalid_format':
       if (issue.format === 'datetime') return { code: 'invalid_date' };

@@ -251,16 +251,17 @@ export const fieldErrorSchema = z
     code: z
       .enum(FIELD_ERROR_CODES)
       .describe(
-        'What is wrong, stable for programs and translations: `required` (missing), `invalid_type` (see `expected`), `too_small` / `too_big` (see `minimum` / `maximum` and `unit`; a string without `unit` limit is the value itself), `invalid_format`, `invalid_value` (see `values`), `unknown_field`, `not_applicable`, `invalid_phone`, `invalid_currency`, `invalid_url`, `invalid_date`, `invalid_json`, `invalid_unicode`, `invalid_content_type`, `missing_placeholder` ({link}), `duplicate` (see `row` or `other`), `too_soon` / `too_late`, `not_found`, `not_offered` / `unavailable` (payment methods, see `values`), `wrong_pin`, `not_test_card`, `full_refund_only`, `self_removal`.',
+        'What is wrong, stable for programs and translations: `required` (missing), `invalid_type` (see `expected`), `too_small` / `too_big` (see `minimum` / `maximum` and `unit`; a string without `unit` limit is the value itself), `invalid_format`, `invalid_value` (see `values`), `unknown_field`, `unknown_column` (a CSV header; `other` names the column meant), `not_applicable`, `invalid_phone`, `invalid_currency`, `requires_nok` (phone billing needs NOK), `invalid_url`, `invalid_date`, `invalid_json`, `invalid_unicode`, `invalid_content_type`, `missing_placeholder` ({link}), `duplicate` (see `row` or `other`), `too_soon` / `too_late`, `not_found`, `not_offered` / `unavailable` (payment methods, see `values`), `wrong_pin`, `not_test_card`, `full_refund_only`, `self_removal`.',
       ),
     message: z.string().describe('In English, for people; translate by `code`.'),
     minimum: z.number().optional().describe('The smallest allowed (length, count or value, in `unit`).'),
     maximum: z.number().optional().describe('The largest allowed (length, count or value, in `unit`).'),
+    inclusive: z.literal(false).optional().describe('`false` when the limit itself is not allowed: `too_small` with `minimum` 0 means greater than 0.'),
     unit: z.enum(['characters', 'items', 'keys', 'bytes', 'rows', 'segments', 'minutes', 'days']).optional().describe('What `minimum` / `maximum` count; absent for the value itself.'),
     expected: z.string().optional().describe('`invalid_type`: the JSON type wanted (`string`, `number`, `int`, `boolean`, `object`, `array`); `invalid_format`: `email`.'),
     values: z.array(z.string()).optional().describe('The values allowed, or (`unavailable`) the ones refused.'),
     row: z.number().int().optional().describe('`duplicate`: the 1-based row this one repeats.'),
-    other: z.string().optional().describe('The field, column or invoice this one clashes with or should be (`too_late`: `expiresAt`; `duplicate`: the invoice id; `unknown_field` in a CSV header: the column to use).'),
+    other: z.string().optional().describe('The field, column or invoice this one clashes with or should be (`too_late`: `expiresAt`; `duplicate`: the invoice id; `unknown_column`: the column to use).'),
   })
   .describe('A validation error for one field.');
 // Every key of the domain's FieldError is documented above.
@@ -275,7 +276,7 @@ export const importResultSchema = z
         row: z.number().int().describe('1-based row (CSV: data row after the header).'),
         id: z.string().regex(/^inv_[A-Za-z0-9]{22}$/).optional().describe('The invoice created from this row.'),
         error: z
-          .looseObject({ message: z.string(), errors: z.array(fieldErrorSchema).optional() })
+          .looseObject({ code: z.string().optional().describe('As a problem’s `code`, e.g. `invalid_request`.'), message: z.string(), errors: z.array(fieldErrorSchema).optional() })
           .optional()
           .describe('Why this row was not imported; nothing of it was written.'),
       }),

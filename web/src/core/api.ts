@@ -1,3 +1,7 @@
+import type { FieldError } from '../../../functions/src/domain/errors';
+
+export type { FieldError };
+
 /** A problem+json body (RFC 9457) as the API sends it. */
 export interface Problem {
   type?: string;
@@ -5,7 +9,7 @@ export interface Problem {
   status?: number;
   detail?: string;
   code?: string;
-  errors?: { field: string; message: string }[];
+  errors?: FieldError[];
   [extra: string]: unknown;
 }
 
@@ -13,12 +17,15 @@ export interface Problem {
 export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem | null;
+  /** A 429's `Retry-After` in seconds, when it gave one. */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, problem: Problem | null, message?: string) {
+  constructor(status: number, problem: Problem | null, message?: string, retryAfter: number | null = null) {
     super(message ?? problem?.detail ?? problem?.title ?? `Request failed (${status})`);
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 
   get code(): string | undefined {
@@ -54,9 +61,15 @@ export async function readResponse<T>(pending: Promise<Response>): Promise<T> {
   const body = await readBody(response);
   if (!response.ok) {
     const problem = body && typeof body === 'object' ? (body as Problem) : null;
-    throw new ApiError(response.status, problem);
+    throw new ApiError(response.status, problem, undefined, retryAfterOf(response));
   }
   return body as T;
+}
+
+/** `Retry-After` in seconds (the API sends seconds, never a date). */
+export function retryAfterOf(response: Response): number | null {
+  const seconds = Number(response.headers.get('retry-after') ?? NaN);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null;
 }
 
 /**

@@ -3,6 +3,7 @@ import { formatDateTime, formatMoney, minorUnitDigits, toMajorUnits } from './fo
 import { en } from './en';
 import { nb } from './nb';
 import { interpolate, locale, resolveLocale, setLocale, t } from './index';
+import { rt } from './receipt';
 
 // Intl uses no-break spaces (U+00A0, U+202F) in nb; compare with plain spaces.
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -63,10 +64,11 @@ describe('i18n', () => {
 
   it('translates with params and sets the document language', () => {
     setLocale('nb');
-    expect(t('receipt.returnTo', { merchant: 'Demo Shop' })).toBe('Tilbake til Demo Shop');
+    expect(t('phone.wrongPin.other', { count: 2 })).toBe('Feil kode. Du har 2 forsøk igjen.');
+    expect(rt('receipt.returnTo', { merchant: 'Demo Shop' })).toBe('Tilbake til Demo Shop');
     expect(document.documentElement.lang).toBe('nb');
     setLocale('en');
-    expect(t('receipt.returnTo', { merchant: 'Demo Shop' })).toBe('Return to Demo Shop');
+    expect(rt('receipt.returnTo', { merchant: 'Demo Shop' })).toBe('Return to Demo Shop');
     expect(locale.value).toBe('en');
   });
 

@@ -70,3 +70,9 @@ export function formatTime(value: DateInput, locale?: Locale | string, timeZone?
     ...(timeZone ? { timeZone } : {}),
   }).format(date);
 }
+
+/** A wait in words, rounded up: "3 sekunder", "40 minutter", "2 hours" (at most 90 of a unit before the next). */
+export function formatWait(seconds: number, locale?: Locale | string): string {
+  const [value, unit] = seconds < 90 ? [seconds, 'second'] : seconds < 90 * 60 ? [seconds / 60, 'minute'] : [seconds / 3600, 'hour'];
+  return new Intl.NumberFormat(toTag(locale), { style: 'unit', unit, unitDisplay: 'long' }).format(Math.ceil(value));
+}

@@ -103,3 +103,12 @@ export function tMaybe(key: string, fallback: string, params?: Params): string {
   const template = catalog[key] ?? (en as Readonly<Record<string, string>>)[key];
   return template === undefined ? fallback : interpolate(template, params);
 }
+
+/**
+ * A page's own messages in both languages, imported by that page only, so they travel in its
+ * lazy chunk: the pay page's entry chunk (the budget that counts on a slow phone) carries only
+ * what the pay page shows.
+ */
+export function pageMessages<K extends string>(en: Readonly<Record<K, string>>, nb: Readonly<Record<K, string>>) {
+  return (key: K, params?: Params): string => interpolate((locale.value === 'nb' ? nb : en)[key], params);
+}

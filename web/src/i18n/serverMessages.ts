@@ -1,5 +1,6 @@
 import type { ApiError } from '../core/api';
 import { t, tMaybe, type MessageKey } from './index';
+import { formatWait } from './format';
 
 /**
  * Messages from the server in the payer's language. Pages translate by `code` (problem+json)
@@ -43,13 +44,15 @@ export function problemText(error: ApiError, method?: string | null): string {
     case 'payment_declined':
       return failureText(failureCode, txnMethod);
     case 'invalid_request': {
-      const fields = (problem.errors ?? []).map((e) => e.field);
+      // By the field error's code; the payer's pages send only `pin`, `cardNumber` and `method`.
       const left = typeof problem.attemptsLeft === 'number' ? problem.attemptsLeft : null;
-      if (fields.includes('pin') && left !== null) {
-        return t(left === 1 ? 'phone.wrongPin.one' : 'phone.wrongPin.other', { count: left });
+      for (const e of problem.errors ?? []) {
+        if (e.field === 'pin' && e.code === 'wrong_pin' && left !== null) return t(left === 1 ? 'phone.wrongPin.one' : 'phone.wrongPin.other', { count: left });
+        if (e.field === 'pin') return t('phone.invalidPin');
+        if (e.field === 'cardNumber' && e.code === 'invalid_format') return t('error.cardNumber.format', { minimum: e.minimum ?? 12, maximum: e.maximum ?? 19 });
+        if (e.field === 'cardNumber') return t('error.cardNumber');
+        if (e.field === 'method') return t('error.not_offered');
       }
-      if (fields.includes('pin')) return t('phone.invalidPin');
-      if (fields.includes('cardNumber')) return t('error.cardNumber');
       return t('common.error');
     }
     case 'invalid_state':
@@ -57,8 +60,12 @@ export function problemText(error: ApiError, method?: string | null): string {
       return t('error.invalid_state');
     case 'not_found':
       return t('pay.unavailable.title');
-    case 'rate_limited':
-      return t('error.rate_limited');
+    case 'rate_limited': {
+      // Only the PIN SMS limits (per hour, per day) ask for a minute or more; the others a few seconds.
+      const wait = error.retryAfter;
+      if (wait !== null && wait >= 60) return t('error.rate_limited.pin', { wait: formatWait(wait) });
+      return t('error.rate_limited', { wait: wait === null ? t('error.aMoment') : formatWait(wait) });
+    }
     case 'provider_error':
       return t('error.provider_error');
     default:

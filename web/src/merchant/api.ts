@@ -1,6 +1,7 @@
-import { ApiError, newIdempotencyKey, noteServerAnswer, type Problem } from '../core/api';
+import { ApiError, newIdempotencyKey, noteServerAnswer, retryAfterOf, type Problem } from '../core/api';
 import { firebase } from './firebase';
 import { dashboardMode } from './mode';
+import { fieldErrorText } from './explain';
 
 export { ApiError };
 
@@ -46,7 +47,7 @@ export async function merchantApi<T>(
   } catch {
     body = null;
   }
-  if (!response.ok) throw new ApiError(response.status, body && typeof body === 'object' ? (body as Problem) : null);
+  if (!response.ok) throw new ApiError(response.status, body && typeof body === 'object' ? (body as Problem) : null, undefined, retryAfterOf(response));
   return body as T;
 }
 
@@ -57,9 +58,9 @@ export function isMissingEndpoint(error: unknown): boolean {
   return !error.problem || /^No API route/i.test(detail);
 }
 
-/** `errors: [{ field, message }]` of a validation problem as a map. */
+/** `errors: [{ field, code, message }]` of a validation problem as a map, in the dashboard's language. */
 export function fieldErrors(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (error instanceof ApiError) for (const e of error.problem?.errors ?? []) out[e.field] = e.message;
+  if (error instanceof ApiError) for (const e of error.problem?.errors ?? []) out[e.field] = fieldErrorText(e);
   return out;
 }

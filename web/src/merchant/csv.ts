@@ -76,8 +76,8 @@ export function invoicesCsv(invoices: InvoiceDoc[]): string {
 export interface CsvPreview {
   header: string[];
   rows: Record<string, string>[];
-  /** Header cells the import would refuse, with what to use instead. */
-  unknownColumns: { column: string; hint: string }[];
+  /** Header cells the import would refuse, with the column meant when it can tell. */
+  unknownColumns: { column: string; use?: string }[];
 }
 
 /** Reads a CSV file the way the import will, to show it before it is sent. */
@@ -87,7 +87,7 @@ export function previewCsv(text: string): CsvPreview {
   const columns = header.map((cell) => cell.trim());
   const unknownColumns = columns.flatMap((column) => {
     const kind = classifyCsvColumn(column);
-    return kind.kind === 'unknown' ? [{ column, hint: kind.hint }] : [];
+    return kind.kind === 'unknown' ? [{ column, ...(kind.use ? { use: kind.use } : {}) }] : [];
   });
   const rows = data.map((cells) => Object.fromEntries(columns.map((column, i) => [column, (cells[i] ?? '').trim()])));
   return { header: columns, rows, unknownColumns };

@@ -1,4 +1,4 @@
-import { ApiError } from '../core/api';
+import { ApiError, type FieldError } from '../core/api';
 import { formatDateTime } from '../i18n/format';
 import { mt, mtMaybe, statusLabel } from './i18n';
 import { money } from './format';
@@ -96,6 +96,55 @@ export function eventText(event: InvoiceEventDoc, invoice: Pick<InvoiceDoc, 'cur
   };
 }
 
+/** The message key variant a field error's limits or field call for, if any. */
+function fieldErrorVariant(e: FieldError): string | null {
+  switch (e.code) {
+    case 'invalid_type':
+      return e.expected ?? null;
+    case 'too_small':
+      if (e.inclusive === false) return 'exclusive';
+      if (e.unit === 'characters' && e.minimum === 1) return 'empty';
+      return e.unit ?? null;
+    case 'too_big':
+      if (e.minimum !== undefined && !e.unit) return 'range';
+      return e.unit ?? null;
+    case 'invalid_format':
+      return e.expected ?? null;
+    case 'unknown_column':
+      return e.other ? 'use' : null;
+    case 'invalid_url':
+      return e.field.endsWith('callbackUrl') ? 'callback' : null;
+    case 'duplicate':
+      if (e.row !== undefined) return 'row';
+      if (e.other?.startsWith('inv_')) return 'invoice';
+      return e.field === 'email' ? 'email' : null;
+    case 'too_soon':
+      return e.unit ?? null;
+    case 'too_late':
+      return e.unit ?? e.other ?? null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * A server field error in the dashboard's language, by its `code` and limits (a variant by unit
+ * or field first, then the code's own message); the server's English for a code not known here.
+ */
+export function fieldErrorText(e: FieldError): string {
+  const values = e.code === 'not_offered' || e.code === 'unavailable' ? (e.values ?? []).map((v) => lower(methodLabel(v))) : (e.values ?? []);
+  const params = {
+    minimum: e.minimum ?? '',
+    maximum: e.maximum ?? '',
+    mb: e.maximum !== undefined ? Math.round(e.maximum / 1_000_000) : '',
+    values: values.join(', '),
+    row: e.row ?? '',
+    other: e.other ?? '',
+  };
+  const variant = fieldErrorVariant(e);
+  return (variant ? mtMaybe(`m.fe.${e.code}.${variant}`, params) : null) ?? mtMaybe(`m.fe.${e.code}`, params) ?? e.message;
+}
+
 export type InvoiceAction = 'resend' | 'cancel' | 'refund';
 
 /**
@@ -121,7 +170,7 @@ export function problemText(error: unknown, context: { action?: InvoiceAction; i
   if (action === 'cancel' && invoice && code === 'invalid_state') return mt('m.problem.cancel.invalid_state', { status });
   if (code === 'invalid_state' && invoice) return mt('m.problem.invalid_state', { status });
   if (code === 'invalid_request') {
-    const detail = (error.problem?.errors ?? []).map((e) => `${e.field}: ${e.message}`).join('; ') || error.message;
+    const detail = (error.problem?.errors ?? []).map((e) => `${e.field}: ${fieldErrorText(e)}`).join('; ') || error.message;
     return mt('m.problem.invalid_request', { detail });
   }
   const known = code === 'invalid_state' ? null : mtMaybe(`m.problem.${code}`);

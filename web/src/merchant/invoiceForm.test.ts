@@ -143,6 +143,6 @@ describe('CSV export', () => {
   it('the preview reads rows by header and names columns the import would refuse', () => {
     const preview = previewCsv('\ufeffamount,payer_phone,metadata.x\r\n100,+4791234567,"a, b"\r\n\r\n');
     expect(preview.rows).toEqual([{ amount: '100', payer_phone: '+4791234567', 'metadata.x': 'a, b' }]);
-    expect(preview.unknownColumns).toEqual([{ column: 'payer_phone', hint: 'Use "payer.phone".' }]);
+    expect(preview.unknownColumns).toEqual([{ column: 'payer_phone', use: 'payer.phone' }]);
   });
 });

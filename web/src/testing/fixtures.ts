@@ -45,12 +45,14 @@ export function apiTransaction(overrides: Partial<ApiTransaction> = {}): ApiTran
   };
 }
 
+import type { FieldError } from '../core/api';
+
 /** An application/problem+json body, with the fields the pay routes add. */
 export interface ApiProblem {
   status: number;
   code: string;
   detail: string;
-  errors?: { field: string; message: string }[];
+  errors?: FieldError[];
   attemptsLeft?: number | null;
   declineCode?: string;
   transaction?: ApiTransaction;

@@ -9,6 +9,7 @@ import type { ApiPayView, ApiTransaction } from './fixtures';
 export interface MockReply {
   status?: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 export type MockRoute = (url: string, init: RequestInit | undefined) => MockReply | undefined;
 
@@ -33,7 +34,7 @@ export function mockFetch(...handlers: MockRoute[]): FetchCall[] {
           const status = reply.status ?? 200;
           return new Response(reply.body === undefined ? null : JSON.stringify(reply.body), {
             status,
-            headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
+            headers: { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json', ...reply.headers },
           });
         }
       }

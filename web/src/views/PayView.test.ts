@@ -113,7 +113,7 @@ describe('PayView', () => {
               status: 400,
               code: 'invalid_request',
               detail: 'That PIN is not correct. 2 tries left.',
-              errors: [{ field: 'pin', message: 'Not correct; 2 tries left.' }],
+              errors: [{ field: 'pin', code: 'wrong_pin', message: 'Not correct; 2 tries left.' }],
               attemptsLeft: 2,
               transaction: apiTransaction({ id: 'txn_3', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 2 } }),
             })
@@ -240,7 +240,7 @@ describe('PayView: server messages in the page language, by code', () => {
           status: 400,
           code: 'invalid_request',
           detail: 'That PIN is not correct. 2 tries left.',
-          errors: [{ field: 'pin', message: 'Not correct; 2 tries left.' }],
+          errors: [{ field: 'pin', code: 'wrong_pin', message: 'Not correct; 2 tries left.' }],
           attemptsLeft: 2,
           transaction: apiTransaction({ id: 'txn_5', next: { type: 'pin', expiresAt: '2026-11-25T13:15:00Z', attemptsLeft: 2 } }),
         }),
@@ -260,6 +260,50 @@ describe('PayView: server messages in the page language, by code', () => {
     expect(wrapper.find('[role="alert"]').text()).toContain('Feil kode. Du har 2 forsøk igjen.');
     expect(wrapper.find('#pin-hint').text()).toContain('2 forsøk igjen');
     expect(wrapper.text()).not.toMatch(/Forsøk igjen:|tries left|not correct/);
+  });
+
+  it('says in Norwegian when more PIN codes can be sent, from Retry-After, after too many', async () => {
+    mockFetch(
+      on('GET', VIEW, { body: payView({ payerLocale: 'nb' }) }),
+      on('POST', `${VIEW}/transactions`, {
+        status: 429,
+        headers: { 'Retry-After': '2400' },
+        body: { status: 429, code: 'rate_limited', detail: 'At most 5 PIN codes are sent for one invoice per hour; use the last code, or pay another way.' },
+      }),
+    );
+    const { wrapper } = await render();
+    await wrapper.find('button[data-method="phone"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').text()).toBe('Det er sendt for mange koder. Prøv igjen om 40 minutter, eller betal på en annen måte.');
+  });
+
+  it('says in Norwegian to wait a few seconds after too many quick tries', async () => {
+    mockFetch(
+      on('GET', VIEW, { body: payView({ payerLocale: 'nb' }) }),
+      on('POST', `${VIEW}/transactions`, {
+        status: 429,
+        headers: { 'Retry-After': '3' },
+        body: { status: 429, code: 'rate_limited', detail: 'Too many payment attempts for this invoice; wait a moment and try again.' },
+      }),
+    );
+    const { wrapper } = await render();
+    await wrapper.find('button[data-method="card"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').text()).toBe('For mange forsøk på kort tid. Vent 3 sekunder og prøv igjen.');
+  });
+
+  it('translates a field error by its code: a method the invoice does not offer', async () => {
+    mockFetch(
+      on('GET', VIEW, { body: payView({ payerLocale: 'nb' }) }),
+      on('POST', `${VIEW}/transactions`, {
+        status: 400,
+        body: { status: 400, code: 'invalid_request', detail: 'This invoice does not offer "card".', errors: [{ field: 'method', code: 'not_offered', values: ['phone'], message: 'Offered: phone.' }] },
+      }),
+    );
+    const { wrapper } = await render();
+    await wrapper.find('button[data-method="card"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').text()).toBe('Denne betalingsmåten kan ikke brukes for denne forespørselen. Velg en annen.');
   });
 });
 

@@ -89,4 +89,38 @@ describe('SandboxCheckoutView', () => {
     expect(calls.at(-1)?.body).toEqual({ cardNumber: '4000000000009995' });
     expect(wrapper.find('[role="alert"]').text()).toBe('Det er ikke nok dekning på kortet.');
   });
+
+  it('says in Norwegian how many digits a card number has, from the field error’s code and limits', async () => {
+    setLocale('nb');
+    mockFetch(
+      on('GET', BASE, { body: SESSION }),
+      on('POST', `${BASE}/pay`, {
+        status: 400,
+        body: {
+          status: 400,
+          code: 'invalid_request',
+          detail: 'Enter a card number.',
+          errors: [{ field: 'cardNumber', code: 'invalid_format', minimum: 12, maximum: 19, unit: 'characters', message: 'Enter 12 to 19 digits.' }],
+        },
+      }),
+    );
+    const wrapper = await render();
+    await wrapper.find('input#card-number').setValue('4242 4242 4242 4242 4242');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').text()).toBe('Kortnummeret må ha 12 til 19 sifre.');
+  });
+
+  it('says in Norwegian that the checkout is closed when the server answers invalid_state', async () => {
+    setLocale('nb');
+    mockFetch(
+      on('GET', BASE, { body: SESSION }),
+      on('POST', `${BASE}/pay`, { status: 409, body: { status: 409, code: 'invalid_state', detail: 'This checkout session is no longer open.' } }),
+    );
+    const wrapper = await render();
+    await wrapper.find('input#card-number').setValue('4242 4242 4242 4242');
+    await wrapper.find('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.find('[role="alert"]').text()).toBe('Denne betalingen er ikke lenger åpen. Gå tilbake og start på nytt.');
+  });
 });

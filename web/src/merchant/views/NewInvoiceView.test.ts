@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setLocale } from '../../i18n';
 import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils';
 
 const calls: { path: string; init: unknown }[] = [];
@@ -16,7 +17,17 @@ vi.mock('../api', async () => {
       }
       const body = init?.body as { reference?: string };
       if (body?.reference === 'taken') {
-        throw new ApiError(400, { code: 'invalid_request', errors: [{ field: 'reference', message: 'Already used by invoice inv_x.' }] });
+        throw new ApiError(400, { code: 'invalid_request', errors: [{ field: 'reference', code: 'duplicate', other: 'inv_x', message: 'Already used by invoice inv_x.' }] });
+      }
+      if (body?.reference === 'odd') {
+        throw new ApiError(400, {
+          code: 'invalid_request',
+          errors: [
+            { field: 'payer.phone', code: 'invalid_phone', message: 'Not a valid phone number.' },
+            { field: 'description', code: 'too_big', maximum: 200, unit: 'characters', message: 'At most 200 characters.' },
+            { field: 'metadata', code: 'too_big', maximum: 20, unit: 'keys', message: 'At most 20 keys.' },
+          ],
+        });
       }
       return { id: 'inv_new', payUrl: 'http://127.0.0.1:5000/pay/tok', amount: 12950, currency: 'NOK', status: 'sending' };
     }),
@@ -35,6 +46,7 @@ beforeEach(() => {
   calls.length = 0;
   settingsGate = null;
 });
+afterEach(() => setLocale('en'));
 
 describe('NewInvoiceView', () => {
   it('shows no SMS preview until the merchant’s settings (its name) are in, then the real one', async () => {
@@ -99,6 +111,27 @@ describe('NewInvoiceView', () => {
     await wrapper.get('form').trigger('submit');
     await flushPromises();
     expect(wrapper.get('#inv-reference-error').text()).toBe('Already used by invoice inv_x.');
+    wrapper.unmount();
+  });
+
+  it('shows the API’s field errors in Norwegian on a Norwegian dashboard, by their code', async () => {
+    setLocale('nb');
+    const wrapper = await mountForm();
+    await wrapper.get('#inv-amount').setValue('10');
+    await wrapper.get('#inv-description').setValue('Te');
+    await wrapper.get('#inv-phone').setValue('+4791234567');
+    await wrapper.get('#inv-reference').setValue('taken');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('#inv-reference-error').text()).toBe('Allerede brukt på faktura inv_x.');
+
+    await wrapper.get('#inv-reference').setValue('odd');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('#inv-phone-error').text()).toBe('Ikke et gyldig telefonnummer. Bruk internasjonal form, for eksempel +4791234567.');
+    expect(wrapper.get('#inv-description-error').text()).toBe('Høyst 200 tegn.');
+    expect(wrapper.text()).toContain('metadata: Høyst 20 nøkler.');
+    expect(wrapper.text()).not.toMatch(/Already used|Not a valid|At most/);
     wrapper.unmount();
   });
 });

@@ -15,7 +15,7 @@ vi.mock('../api', async () => {
       if (init?.method === 'PATCH') {
         const next = init.body?.settings ?? {};
         if (next.supportEmail === 'server@refuses.example') {
-          throw new ApiError(400, { code: 'invalid_request', errors: [{ field: 'settings.supportEmail', message: 'Must be an email address.' }] });
+          throw new ApiError(400, { code: 'invalid_request', errors: [{ field: 'settings.supportEmail', code: 'invalid_format', expected: 'email', message: 'Must be an email address.' }] });
         }
         stored = { ...stored, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== null)) };
       }
@@ -90,6 +90,17 @@ describe('SettingsView: payer support contacts', () => {
     await flushPromises();
     expect(patches()).toHaveLength(1);
     expect(wrapper.get('#set-supportEmail-error').text()).toBe('Must be an email address.');
+    wrapper.unmount();
+  });
+
+  it('shows the server’s field error in Norwegian on a Norwegian dashboard', async () => {
+    setLocale('nb');
+    const wrapper = await mountSettings();
+    await wrapper.get('#set-supportEmail').setValue('server@refuses.example');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('#set-supportEmail-error').text()).toBe('Må være en e-postadresse.');
+    expect(wrapper.text()).not.toContain('Must be an email address.');
     wrapper.unmount();
   });
 });
