@@ -110,6 +110,18 @@ describe('the payer’s language', () => {
     await alert.waitFor();
     expect(await page.getByText('Your card was declined.').count()).toBe(0);
   });
+
+  it('says what is wrong with a card number in Norwegian, from the server’s field error code', async () => {
+    const { payUrl } = await invoice({ payer: { phone: '+4791118004', locale: 'nb' } });
+    const page = await (await browser.newContext(PHONE)).newPage();
+    await page.goto(payUrl);
+    await page.getByRole('button', { name: /Betal med kort/ }).click();
+    await page.waitForURL(/\/sandbox\/checkout\/cs_/);
+    await page.getByLabel('Kortnummer').fill('42424242424242424242');
+    await page.getByRole('button', { name: 'Betal', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'Kortnummeret må ha 12 til 19 sifre.' }).waitFor();
+    expect(await page.getByText(/Enter 12 to 19 digits|test card/).count()).toBe(0);
+  });
 });
 
 describe('the offline banner', () => {

@@ -8,7 +8,7 @@ import { pinFrom, waitForSms } from '../support/outbox';
 
 // Payer numbers only this suite uses, so STOP opt-outs from other suites never reach them.
 // Numbers ending 0002 (insufficient funds) and 0003 (barred) are the sandbox's declines.
-const PAYER = { flow: '+4791110001', card: '+4791110004', phone: '+4791110005' } as const;
+const PAYER = { flow: '+4791110001', card: '+4791110004', phone: '+4791110005', nb: '+4791110006' } as const;
 const DECLINED = '+4791230002';
 const BARRED = '+4791230003';
 
@@ -125,6 +125,29 @@ describe('phone payment in Chromium', () => {
     await alert.waitFor();
     expect(await payer.getByText('cannot be charged').count()).toBe(0);
     await alert.getByRole('button', { name: 'Betal med kort i stedet' }).waitFor();
+  });
+
+  it('says a wrong PIN and the PIN SMS limit in Norwegian on a Norwegian page, with when to try again', async () => {
+    const { id, link } = await invoiceWithLink(PAYER.nb, { payer: { phone: PAYER.nb, locale: 'nb' } });
+    const payer = await payerPage();
+    await payer.goto(link);
+    await payer.getByRole('button', { name: /mobilregning/ }).click();
+    const pinInput = payer.getByLabel('PIN-kode', { exact: true });
+    await pinInput.waitFor();
+    await pinInput.fill(wrongPinFor(pinFrom((await waitForSms(merchant.apiKey, id, 'pin')).body)));
+    await payer.getByRole('button', { name: 'Bekreft' }).click();
+    await payer.getByRole('alert').filter({ hasText: 'Feil kode. Du har 2 forsøk igjen.' }).waitFor();
+    await payer.locator('#pin-hint').filter({ hasText: '2 forsøk igjen' }).waitFor();
+
+    // Four more PIN codes are the invoice's five per hour; the sixth is refused with Retry-After.
+    for (let sent = 2; sent <= 6; sent++) {
+      await payer.getByRole('button', { name: 'Velg en annen betalingsmåte' }).click();
+      await payer.getByRole('button', { name: /mobilregning/ }).click();
+      if (sent <= 5) await pinInput.waitFor();
+    }
+    const limited = payer.getByRole('alert').filter({ hasText: /^Det er sendt for mange koder\. Prøv igjen om \d+ minutter, eller betal på en annen måte\.$/ });
+    await limited.waitFor();
+    expect(await payer.getByText(/PIN codes|tries left|not correct/).count()).toBe(0);
   });
 });
 

@@ -23,7 +23,7 @@ describe('timeline entries in words', () => {
 
   it('the same in Norwegian, translated by failureCode rather than the server’s English', () => {
     setLocale('nb');
-    expect(eventText(failed, invoice())).toMatchObject({ title: 'Betaling feilet', detail: 'Kortet ble avvist: Kortet ditt ble avvist.' });
+    expect(eventText(failed, invoice())).toMatchObject({ title: 'Betalingen mislyktes', detail: 'Kortet ble avvist: Kortet ditt ble avvist.' });
   });
 
   it('a phone decline says what the phone subscription lacks; an unknown code keeps the server’s message', () => {
