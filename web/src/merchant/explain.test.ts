@@ -69,7 +69,7 @@ describe('API problems by code', () => {
       'The payer has opted out of your SMS (replied STOP).',
     );
     setLocale('nb');
-    expect(problemText(problem(429, 'rate_limited', 'x'), { action: 'resend', invoice: invoice({ status: 'sent' }) })).toMatch(/^SMS-en ble nylig sendt/);
+    expect(problemText(problem(429, 'rate_limited', 'x'), { action: 'resend', invoice: invoice({ status: 'sent' }) })).toMatch(/^SMS-en er nettopp sendt på nytt/);
     expect(problemText(problem(403, 'forbidden', 'Owners only.'))).toBe('Rollen din kan ikke gjøre dette. Spør en eier.');
     expect(problemText(new ApiError(0, null, 'network'))).toBe('Får ikke kontakt med serveren. Sjekk nettforbindelsen og prøv igjen.');
   });
