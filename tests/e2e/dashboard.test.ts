@@ -219,7 +219,8 @@ describe('merchant dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Import 1 invoice' }).click();
     await expect.poll(() => page.getByTestId('import-summary').textContent()).toContain('0 created, 1 refused.');
     const refused = page.locator('[data-row="1"][data-outcome="refused"]');
-    expect(await refused.textContent()).toContain(`The reference "${state.reference}" is already used`);
+    // By the field error's code, in the dashboard's language: the field and the invoice that has it.
+    expect(await refused.textContent()).toContain(`reference: Already used by invoice ${state.id}.`);
 
     // The same file with a new reference creates the same invoice again.
     const text = await readFile(state.exported!, 'utf8');
