@@ -1,4 +1,4 @@
-import type { CardDetails, ProviderFee, TransactionProvider } from '../domain/types';
+import type { CardDetails, ConnectAccountStatus, ProviderFee, TransactionProvider } from '../domain/types';
 
 export interface CheckoutRequest {
   transactionId: string;
@@ -13,6 +13,10 @@ export interface CheckoutRequest {
   expiresAt: Date;
   /** The language the payer reads in: the one chosen on the pay page, else `payer.locale`; null when unknown (the provider chooses). */
   payerLocale: 'en' | 'nb' | null;
+  /** The merchant's connected Stripe account the session is made on (direct charge); null for the platform's own. */
+  connectedAccount?: string | null;
+  /** The platform's fee (minor units) taken from a connected account's payment. */
+  applicationFeeAmount?: number | null;
 }
 
 export interface CheckoutSession {
@@ -34,6 +38,8 @@ export interface PaymentEvidence {
   currency: string | null;
   merchantId: string | null;
   livemode: boolean | null;
+  /** The connected account the event or record is about (Stripe's top-level `account`); absent for the platform's own. */
+  account?: string | null;
 }
 
 /** A provider event after its signature was verified, reduced to what our state machine needs. */
@@ -43,6 +49,7 @@ export type CardEvent =
   | { kind: 'payment_failed'; eventId: string; transactionId: string; evidence: PaymentEvidence; failureCode: string; failureMessage: string }
   | { kind: 'session_expired'; eventId: string; transactionId: string; evidence: PaymentEvidence }
   | { kind: 'refunded'; eventId: string; evidence: PaymentEvidence & { paymentId: string }; amountRefunded: number }
+  | { kind: 'account_updated'; eventId: string; created: number; livemode: boolean | null; account: ConnectAccountStatus }
   | { kind: 'ignored'; eventId: string; type: string };
 
 /** A Checkout Session as the provider records it, for reconciling when a webhook never arrived. */
@@ -62,16 +69,20 @@ export interface PaymentDetails {
 export interface CardProvider {
   readonly name: Extract<TransactionProvider, 'stripe' | 'sandbox'>;
   createCheckout(request: CheckoutRequest): Promise<CheckoutSession>;
-  /** Closes a session so it can no longer be paid (invoice cancelled, expired or method switched). */
-  expireCheckout(sessionId: string): Promise<void>;
+  /**
+   * Closes a session so it can no longer be paid (invoice cancelled, expired or method switched).
+   * Every call below that takes `account` acts on that connected account (the transaction's
+   * `providerAccountId`); without one, on the platform's own.
+   */
+  expireCheckout(sessionId: string, account?: string | null): Promise<void>;
   /** Verifies the signature on the raw body, then parses; throws `invalid_request` when it does not verify. */
   parseWebhook(rawBody: Buffer, signatureHeader: string | undefined): Promise<CardEvent>;
   /** Reads a session back, so a lost webhook never leaves a paid invoice unpaid. */
-  sessionStatus(sessionId: string): Promise<SessionRecord>;
+  sessionStatus(sessionId: string, account?: string | null): Promise<SessionRecord>;
   /** Refunds `amount` (minor units) of a payment; the same `idempotencyKey` never refunds twice. */
-  refund(paymentId: string, amount: number, idempotencyKey: string): Promise<{ refundId: string; status: string }>;
+  refund(paymentId: string, amount: number, idempotencyKey: string, account?: string | null): Promise<{ refundId: string; status: string }>;
   /** Billing information of a succeeded payment (Stripe: the PaymentIntent's latest charge). */
-  paymentDetails(paymentId: string): Promise<PaymentDetails>;
+  paymentDetails(paymentId: string, account?: string | null): Promise<PaymentDetails>;
   /** The refund of `paymentId` made under `idempotencyKey`, if the provider ever made one (for reconciling an interrupted refund). */
-  findRefund(paymentId: string, idempotencyKey: string): Promise<{ refundId: string; status: string } | null>;
+  findRefund(paymentId: string, idempotencyKey: string, account?: string | null): Promise<{ refundId: string; status: string } | null>;
 }

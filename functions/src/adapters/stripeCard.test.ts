@@ -8,6 +8,7 @@ import { stripeCardProvider, type StripeCardProvider } from './stripeCard';
 
 const SECRET_KEY = 'sk_test_fake_123';
 const WEBHOOK_SECRET = 'whsec_test_fake_456';
+const CONNECT_WEBHOOK_SECRET = 'whsec_test_connect_789';
 
 interface RecordedRequest {
   method: string;
@@ -35,6 +36,7 @@ class FakeStripe {
   readonly requests: RecordedRequest[] = [];
   readonly sessions = new Map<string, Record<string, unknown>>();
   readonly refunds: Record<string, unknown>[] = [];
+  readonly accounts = new Map<string, Stripe.Account>();
   private readonly idempotent = new Map<string, StoredResponse>();
   private readonly faults: Fault[] = [];
   private sequence = 0;
@@ -55,6 +57,7 @@ class FakeStripe {
     this.requests.length = 0;
     this.sessions.clear();
     this.refunds.length = 0;
+    this.accounts.clear();
     this.idempotent.clear();
     this.faults.length = 0;
   }
@@ -142,6 +145,20 @@ class FakeStripe {
       const session = this.sessions.get(sessionMatch[1]!);
       return session ? { status: 200, body: session } : missing(sessionMatch[1]!);
     }
+    if (method === 'POST' && path === '/v1/accounts') {
+      const account = connectedAccount(`acct_test_${++this.sequence}`, form);
+      this.accounts.set(account.id, account);
+      return { status: 200, body: account };
+    }
+    const accountMatch = /^\/v1\/accounts\/([^/]+)$/.exec(path);
+    if (method === 'GET' && accountMatch) {
+      const account = this.accounts.get(accountMatch[1]!);
+      return account ? { status: 200, body: account } : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such account: '${accountMatch[1]}'` } } };
+    }
+    if (method === 'POST' && path === '/v1/account_links') {
+      const link: Stripe.AccountLink = { object: 'account_link', created: nowSeconds(), expires_at: nowSeconds() + 300, url: `https://connect.stripe.com/setup/s/${form.account}/link${++this.sequence}` };
+      return { status: 200, body: link };
+    }
     if (method === 'POST' && path === '/v1/refunds') {
       const metadata = Object.fromEntries(Object.entries(form).flatMap(([key, value]) => (/^metadata\[(.+)\]$/.exec(key) ? [[/^metadata\[(.+)\]$/.exec(key)![1]!, value]] : [])));
       const refund = { id: `re_test_${++this.sequence}`, object: 'refund', amount: Number(form.amount), payment_intent: form.payment_intent, status: 'succeeded', metadata };
@@ -165,6 +182,33 @@ class FakeStripe {
   }
 }
 
+/** A new connected account as Stripe answers POST /v1/accounts: nothing submitted, nothing enabled yet. */
+function connectedAccount(id: string, form: Record<string, string>): Stripe.Account {
+  return {
+    id,
+    object: 'account',
+    type: 'standard',
+    country: form.country ?? 'NO',
+    email: form.email ?? null,
+    charges_enabled: false,
+    payouts_enabled: false,
+    details_submitted: false,
+    created: nowSeconds(),
+    default_currency: 'nok',
+    metadata: { merchantId: form['metadata[merchantId]'] ?? '' },
+    requirements: {
+      alternatives: [],
+      current_deadline: null,
+      currently_due: ['business_profile.url', 'external_account', 'tos_acceptance.date'],
+      disabled_reason: 'requirements.past_due',
+      errors: [],
+      eventually_due: ['business_profile.url', 'external_account', 'tos_acceptance.date'],
+      past_due: ['external_account'],
+      pending_verification: [],
+    },
+  } as Stripe.Account;
+}
+
 const missing = (id: string) => ({
   status: 404,
   body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such checkout.session: '${id}'` } },
@@ -178,6 +222,7 @@ beforeAll(async () => {
   provider = stripeCardProvider({
     secretKey: SECRET_KEY,
     webhookSecret: WEBHOOK_SECRET,
+    connectWebhookSecret: CONNECT_WEBHOOK_SECRET,
     stripeOptions: { host: '127.0.0.1', port, protocol: 'http' },
   });
 });
@@ -273,6 +318,76 @@ describe('stripeCardProvider.createCheckout', () => {
       body: { error: { type: 'invalid_request_error', code: 'amount_too_small', message: 'Amount must be at least 3.00 nok' } },
     });
     await expect(provider.createCheckout(checkoutRequest({ amount: 100 }))).rejects.toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+  });
+});
+
+describe('stripeCardProvider on a connected account (Stripe Connect)', () => {
+  it('creates the Checkout Session on the connected account, with the platform fee', async () => {
+    await provider.createCheckout(checkoutRequest({ connectedAccount: 'acct_merchant', applicationFeeAmount: 259 }));
+    const [call] = fakeStripe.requestsTo('POST', '/v1/checkout/sessions');
+    expect(call!.headers['stripe-account']).toBe('acct_merchant');
+    expect(call!.form).toMatchObject({ 'payment_intent_data[application_fee_amount]': '259' });
+  });
+
+  it('sends no Stripe-Account header and no fee for a payment on the platform’s own account', async () => {
+    await provider.createCheckout(checkoutRequest({ connectedAccount: null, applicationFeeAmount: null }));
+    const [call] = fakeStripe.requestsTo('POST', '/v1/checkout/sessions');
+    expect(call!.headers['stripe-account']).toBeUndefined();
+    expect(Object.keys(call!.form).some((key) => key.includes('application_fee'))).toBe(false);
+  });
+
+  it('expires, reads back, refunds and looks up refunds and payment details on the account the payment was made on', async () => {
+    const { sessionId } = await provider.createCheckout(checkoutRequest({ connectedAccount: 'acct_merchant', applicationFeeAmount: null }));
+    await expect(provider.sessionStatus(sessionId, 'acct_merchant')).resolves.toMatchObject({ evidence: { sessionId, account: 'acct_merchant' } });
+    await provider.expireCheckout(sessionId, 'acct_merchant');
+    await provider.refund('pi_test_1', 5000, 'refund-re_1', 'acct_merchant');
+    await provider.findRefund('pi_test_1', 'refund-re_1', 'acct_merchant');
+    await provider.paymentDetails('pi_test_1', 'acct_merchant').catch(() => undefined);
+    const scoped = fakeStripe.requests.filter((r) => r.path !== '/v1/checkout/sessions' || r.method !== 'POST');
+    expect(scoped.map((r) => `${r.method} ${r.path} ${String(r.headers['stripe-account'])}`)).toEqual([
+      `GET /v1/checkout/sessions/${sessionId} acct_merchant`,
+      `POST /v1/checkout/sessions/${sessionId}/expire acct_merchant`,
+      'POST /v1/refunds acct_merchant',
+      'GET /v1/refunds acct_merchant',
+      'GET /v1/payment_intents/pi_test_1 acct_merchant',
+    ]);
+  });
+
+  it('creates a connected account and an onboarding Account Link, and reads the account’s status', async () => {
+    const account = await provider.createAccount({ merchantId: 'mer_ghi789', name: 'Kafé Bønna', email: 'owner@example.no', idempotencyKey: 'connect-mer_ghi789-test' });
+    const [create] = fakeStripe.requestsTo('POST', '/v1/accounts');
+    expect(create!.headers['idempotency-key']).toBe('connect-mer_ghi789-test');
+    expect(create!.form).toMatchObject({
+      email: 'owner@example.no',
+      'business_profile[name]': 'Kafé Bønna',
+      'metadata[merchantId]': 'mer_ghi789',
+      // A Standard-like account: the merchant has the full Stripe dashboard and pays Stripe's fees on its direct charges.
+      'controller[stripe_dashboard][type]': 'full',
+      'controller[fees][payer]': 'account',
+      'controller[losses][payments]': 'stripe',
+      'controller[requirement_collection]': 'stripe',
+    });
+    expect(account).toEqual({
+      accountId: expect.stringMatching(/^acct_test_/),
+      chargesEnabled: false,
+      payoutsEnabled: false,
+      detailsSubmitted: false,
+      requirementsDue: ['business_profile.url', 'external_account', 'tos_acceptance.date'],
+      disabledReason: 'requirements.past_due',
+    });
+
+    const link = await provider.createAccountLink(account.accountId, { refreshUrl: 'https://pay.example.no/merchant/settings?stripe=refresh', returnUrl: 'https://pay.example.no/merchant/settings?stripe=return' });
+    const [linkCall] = fakeStripe.requestsTo('POST', '/v1/account_links');
+    expect(linkCall!.form).toEqual({
+      account: account.accountId,
+      type: 'account_onboarding',
+      refresh_url: 'https://pay.example.no/merchant/settings?stripe=refresh',
+      return_url: 'https://pay.example.no/merchant/settings?stripe=return',
+    });
+    expect(link).toEqual({ url: expect.stringContaining(account.accountId), expiresAt: expect.any(Date) });
+
+    Object.assign(fakeStripe.accounts.get(account.accountId)!, { charges_enabled: true, requirements: { ...fakeStripe.accounts.get(account.accountId)!.requirements, currently_due: [], past_due: [], disabled_reason: null } });
+    await expect(provider.retrieveAccount(account.accountId)).resolves.toMatchObject({ chargesEnabled: true, requirementsDue: [], disabledReason: null });
   });
 });
 
@@ -458,6 +573,34 @@ describe('stripeCardProvider.parseWebhook', () => {
       eventId: 'evt_1',
       type: 'checkout.session.completed',
     });
+  });
+
+  it('verifies Connect events by the Connect endpoint’s secret and keeps the event’s account', async () => {
+    const event = { ...sessionEvent('checkout.session.completed', { payment_status: 'paid', payment_intent: 'pi_test_1' }), account: 'acct_merchant' };
+    const { body, header } = signed(event, { secret: CONNECT_WEBHOOK_SECRET });
+    await expect(provider.parseWebhook(body, header)).resolves.toMatchObject({ kind: 'payment_succeeded', evidence: { ...evidence, account: 'acct_merchant' } });
+  });
+
+  it('maps account.updated to the connected account’s status, when the event is about its own account', async () => {
+    const account = { ...connectedAccount('acct_merchant', {}), charges_enabled: true, payouts_enabled: false, details_submitted: true };
+    const event = { id: 'evt_acct_1', type: 'account.updated', created: 1_800_000_000, livemode: false, account: 'acct_merchant', data: { object: account } };
+    const { body, header } = signed(event, { secret: CONNECT_WEBHOOK_SECRET });
+    await expect(provider.parseWebhook(body, header)).resolves.toEqual({
+      kind: 'account_updated',
+      eventId: 'evt_acct_1',
+      created: 1_800_000_000,
+      livemode: false,
+      account: {
+        accountId: 'acct_merchant',
+        chargesEnabled: true,
+        payoutsEnabled: false,
+        detailsSubmitted: true,
+        requirementsDue: ['business_profile.url', 'external_account', 'tos_acceptance.date'],
+        disabledReason: 'requirements.past_due',
+      },
+    });
+    // An account.updated about another account than the one that sent it is not believed.
+    await expect(parse({ ...event, account: 'acct_other' })).resolves.toMatchObject({ kind: 'ignored' });
   });
 
   describe('rejects with invalid_request when the signature does not verify', () => {

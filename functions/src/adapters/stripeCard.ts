@@ -1,22 +1,21 @@
 import type Stripe from 'stripe';
 import { DomainError } from '../domain/errors';
+import type { ConnectPlatform } from '../domain/connect';
 import type { CardEvent, CardProvider, PaymentDetails, SessionRecord } from './cardProvider';
-import { cardEventFromStripe } from './stripeEvents';
+import { cardEventFromStripe, connectStatusOf } from './stripeEvents';
 
 /** Read-only look at a Checkout Session, for reconciling when a webhook never arrived. */
 export interface StripeReconciler {
   sessionStatus(sessionId: string): Promise<SessionRecord>;
 }
 
-export type StripeCardProvider = CardProvider &
-  StripeReconciler & {
-    /** `amount` in minor units; the same `idempotencyKey` never refunds twice. */
-    refund(paymentIntentId: string, amount: number, idempotencyKey: string): Promise<{ refundId: string; status: string }>;
-  };
+export type StripeCardProvider = CardProvider & StripeReconciler & ConnectPlatform;
 
 export interface StripeCardOptions {
   secretKey: string;
   webhookSecret: string;
+  /** The signing secret of the Connect webhook endpoint (events from connected accounts); none when Connect is not set up. */
+  connectWebhookSecret?: string;
   /** Where the API lives; only tests point this elsewhere (a fake server on 127.0.0.1). */
   stripeOptions?: { host?: string; port?: number; protocol?: 'http' | 'https' };
 }
@@ -38,6 +37,9 @@ async function createClient(options: StripeCardOptions): Promise<Stripe> {
     ...options.stripeOptions,
   });
 }
+
+/** The request option that makes one call on a connected account (the `Stripe-Account` header); none for the platform's own. */
+const on = (account: string | null | undefined): Stripe.RequestOptions | undefined => (account ? { stripeAccount: account } : undefined);
 
 const WALLETS: Record<string, 'apple_pay' | 'google_pay'> = { apple_pay: 'apple_pay', google_pay: 'google_pay' };
 
@@ -83,22 +85,26 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
           ],
           client_reference_id: request.transactionId,
           metadata,
-          payment_intent_data: { metadata, description: request.description },
+          payment_intent_data: {
+            metadata,
+            description: request.description,
+            ...(request.connectedAccount && request.applicationFeeAmount ? { application_fee_amount: request.applicationFeeAmount } : {}),
+          },
           success_url: request.successUrl,
           cancel_url: request.cancelUrl,
           expires_at: expiresAt,
           locale: request.payerLocale ?? 'auto',
         },
-        { idempotencyKey: `checkout-${request.transactionId}` },
+        { idempotencyKey: `checkout-${request.transactionId}`, ...on(request.connectedAccount) },
       );
       if (!session.url) throw new Error(`Stripe returned Checkout Session ${session.id} without a url.`);
       return { sessionId: session.id, url: session.url, expiresAt: new Date(session.expires_at * 1000) };
     },
 
-    async expireCheckout(sessionId) {
+    async expireCheckout(sessionId, account) {
       const client = await stripe();
       try {
-        await client.checkout.sessions.expire(sessionId);
+        await client.checkout.sessions.expire(sessionId, {}, on(account));
       } catch (error) {
         // Expire takes no parameters, so a 400 means the session is no longer open (already
         // completed or expired): the goal is reached. An unknown session (404) still throws.
@@ -109,18 +115,22 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
 
     async parseWebhook(rawBody, signatureHeader): Promise<CardEvent> {
       const client = await stripe();
-      let event: Stripe.Event;
-      try {
-        event = client.webhooks.constructEvent(rawBody, signatureHeader ?? '', options.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
-      } catch (error) {
-        throw new DomainError('invalid_request', `Webhook signature verification failed: ${(error as Error).message}`);
+      // The platform's endpoint and the Connect endpoint each sign with their own secret.
+      const secrets = [options.webhookSecret, options.connectWebhookSecret].filter((secret): secret is string => !!secret);
+      let failure: unknown;
+      for (const secret of secrets) {
+        try {
+          return cardEventFromStripe(client.webhooks.constructEvent(rawBody, signatureHeader ?? '', secret, WEBHOOK_TOLERANCE_SECONDS));
+        } catch (error) {
+          failure = error;
+        }
       }
-      return cardEventFromStripe(event);
+      throw new DomainError('invalid_request', `Webhook signature verification failed: ${(failure as Error).message}`);
     },
 
-    async sessionStatus(sessionId) {
+    async sessionStatus(sessionId, account) {
       const client = await stripe();
-      const session = await client.checkout.sessions.retrieve(sessionId);
+      const session = await client.checkout.sessions.retrieve(sessionId, {}, on(account));
       const paymentIntent = session.payment_intent;
       return {
         // Stripe documents `status` as nullable; a session without one has not finished.
@@ -133,30 +143,59 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
           currency: session.currency?.toUpperCase() ?? null,
           merchantId: session.metadata?.merchantId ?? null,
           livemode: session.livemode,
+          // Stripe found the session on the account it was asked on.
+          ...(account ? { account } : {}),
         },
       };
     },
 
-    async paymentDetails(paymentIntentId) {
+    async paymentDetails(paymentIntentId, account) {
       const client = await stripe();
-      const intent = await client.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] });
+      const intent = await client.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge.balance_transaction'] }, on(account));
       return paymentDetailsOf(intent);
     },
 
-    async refund(paymentIntentId, amount, idempotencyKey) {
+    async refund(paymentIntentId, amount, idempotencyKey, account) {
       const client = await stripe();
       // The key is kept on the refund too: Stripe forgets idempotency keys after 24 hours, metadata it keeps.
-      const refund = await client.refunds.create({ payment_intent: paymentIntentId, amount, metadata: { idempotencyKey } }, { idempotencyKey });
+      const refund = await client.refunds.create({ payment_intent: paymentIntentId, amount, metadata: { idempotencyKey } }, { idempotencyKey, ...on(account) });
       // Stripe types `status` as nullable; a refund without one is not final yet.
       return { refundId: refund.id, status: refund.status ?? 'pending' };
     },
 
-    async findRefund(paymentIntentId, idempotencyKey) {
+    async findRefund(paymentIntentId, idempotencyKey, account) {
       const client = await stripe();
-      for await (const refund of client.refunds.list({ payment_intent: paymentIntentId, limit: 100 })) {
+      for await (const refund of client.refunds.list({ payment_intent: paymentIntentId, limit: 100 }, on(account))) {
         if (refund.metadata?.idempotencyKey === idempotencyKey) return { refundId: refund.id, status: refund.status ?? 'pending' };
       }
       return null;
+    },
+
+    async createAccount({ merchantId, name, email, idempotencyKey }) {
+      const client = await stripe();
+      const account = await client.accounts.create(
+        {
+          // Standard-like: the merchant gets the full Stripe dashboard, is the merchant of record of
+          // its direct charges and pays Stripe's fees on them; Stripe collects what it requires.
+          controller: { stripe_dashboard: { type: 'full' }, fees: { payer: 'account' }, losses: { payments: 'stripe' }, requirement_collection: 'stripe' },
+          ...(email ? { email } : {}),
+          business_profile: { name },
+          metadata: { merchantId },
+        },
+        { idempotencyKey },
+      );
+      return connectStatusOf(account);
+    },
+
+    async createAccountLink(accountId, { refreshUrl, returnUrl }) {
+      const client = await stripe();
+      const link = await client.accountLinks.create({ account: accountId, type: 'account_onboarding', refresh_url: refreshUrl, return_url: returnUrl });
+      return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
+    },
+
+    async retrieveAccount(accountId) {
+      const client = await stripe();
+      return connectStatusOf(await client.accounts.retrieve(accountId));
     },
   };
 }

@@ -36,6 +36,15 @@ describe('evidenceDifferences', () => {
     expect(evidenceDifferences(txn(), 'stripe', matching, session)).toEqual([]);
   });
 
+  it('requires an event from the connected account the transaction was made on, and none from another', () => {
+    const onAccount = txn({ providerAccountId: 'acct_merchant' });
+    expect(evidenceDifferences(onAccount, 'stripe', { ...matching, account: 'acct_merchant' }, session)).toEqual([]);
+    expect(evidenceDifferences(onAccount, 'stripe', { ...matching, account: 'acct_other' }, session)).toEqual([{ field: 'account', expected: 'acct_merchant', received: 'acct_other' }]);
+    expect(evidenceDifferences(onAccount, 'stripe', matching, session)).toEqual([{ field: 'account', expected: 'acct_merchant', received: null }]);
+    // A payment on the platform's own account is not settled by a connected account's event.
+    expect(evidenceDifferences(txn(), 'stripe', { ...matching, account: 'acct_merchant' }, session)).toEqual([{ field: 'account', expected: null, received: 'acct_merchant' }]);
+  });
+
   it('names every field another session differs in', () => {
     expect(evidenceDifferences(txn(), 'stripe', { ...matching, sessionId: 'cs_other', amount: 100, currency: 'EUR' }, session)).toEqual([
       { field: 'sessionId', expected: 'cs_1', received: 'cs_other' },

@@ -5,7 +5,7 @@ type Value = string | number | boolean | null;
 
 /** One way a provider's evidence disagrees with our transaction, as shown in `payment.mismatch`. */
 export interface EvidenceDifference {
-  field: 'provider' | 'mode' | 'sessionId' | 'paymentId' | 'amount' | 'currency' | 'merchantId' | 'livemode';
+  field: 'provider' | 'mode' | 'account' | 'sessionId' | 'paymentId' | 'amount' | 'currency' | 'merchantId' | 'livemode';
   expected: Value;
   received: Value;
 }
@@ -18,8 +18,8 @@ export interface EvidenceRules {
 }
 
 /**
- * Money moves only when the provider's evidence is about this very transaction: same provider,
- * same session (and payment, once known), same amount, currency and merchant, same mode. A live
+ * Money moves only when the provider's evidence is about this very transaction: same provider
+ * and connected account, same session (and payment, once known), same amount, currency and merchant, same mode. A live
  * transaction is never settled by a sandbox or by a test-mode event. Empty when everything matches.
  */
 export function evidenceDifferences(txn: TransactionDoc, provider: string, evidence: PaymentEvidence, rules: EvidenceRules): EvidenceDifference[] {
@@ -29,6 +29,8 @@ export function evidenceDifferences(txn: TransactionDoc, provider: string, evide
   };
   const live = txn.mode === 'live';
   differ('provider', txn.provider, provider);
+  // A payment on a connected account is settled only by news from that account, never another's or the platform's.
+  differ('account', txn.providerAccountId ?? null, evidence.account ?? null);
   if (live && provider === 'sandbox') differences.push({ field: 'mode', expected: 'live', received: 'sandbox' });
   if (rules.session || evidence.sessionId !== null) {
     // A transaction whose checkout was never stored can match no session.

@@ -51,10 +51,22 @@ describe('methodAvailability', () => {
 
   it('says what each live method is missing', () => {
     expect(methodAvailability(live, { status: 'active', liveActivatedAt: null }, 'live')).toEqual([
-      { method: 'card', available: false, provider: 'stripe', missing: ['live_not_activated'] },
+      { method: 'card', available: false, provider: 'stripe', missing: ['live_not_activated', 'stripe_not_connected'] },
       { method: 'phone', available: false, provider: null, missing: ['live_not_activated', 'provider_not_configured'] },
     ]);
-    expect(availableMethods(methodAvailability(live, active, 'live'))).toEqual(['card']);
+    expect(availableMethods(methodAvailability(live, active, 'live'))).toEqual([]);
+  });
+
+  it('offers live card only once the merchant’s connected Stripe account can take charges', () => {
+    const card = (merchant: Parameters<typeof methodAvailability>[1]) => methodAvailability(live, merchant, 'live')[0];
+    expect(card(active)).toMatchObject({ available: false, missing: ['stripe_not_connected'] });
+    const connected = { accountId: 'acct_1', chargesEnabled: false, payoutsEnabled: false, detailsSubmitted: false, requirementsDue: ['external_account'], disabledReason: 'requirements.past_due', asOf: 1 };
+    expect(card({ ...active, stripeConnect: { live: connected } })).toMatchObject({ available: false, missing: ['stripe_charges_disabled'] });
+    // A test-mode account never takes live charges.
+    expect(card({ ...active, stripeConnect: { test: { ...connected, chargesEnabled: true } } })).toMatchObject({ missing: ['stripe_not_connected'] });
+    expect(card({ ...active, stripeConnect: { live: { ...connected, chargesEnabled: true } } })).toMatchObject({ available: true, missing: [] });
+    // Test mode pays on the platform's test account until the merchant connects one.
+    expect(methodAvailability(deploymentProviders({ ...defaults, cardProvider: 'stripe', stripeSecretKey: 'sk_test_abc' }), active, 'test')[0]).toMatchObject({ available: true });
   });
 
   it('offers nothing for a suspended merchant', () => {

@@ -1,3 +1,4 @@
+import { chargeAccountFor } from './connect';
 import { DomainError } from './errors';
 import { PAYMENT_METHODS, type PaymentMethod } from './schemas';
 import type { MerchantDoc, Mode, TransactionProvider } from './types';
@@ -9,7 +10,14 @@ import type { MerchantDoc, Mode, TransactionProvider } from './types';
  */
 
 /** Why a method cannot be offered now (GET /account's `missing`). */
-export type MissingReason = 'provider_not_configured' | 'live_not_activated' | 'merchant_suspended';
+export type MissingReason =
+  | 'provider_not_configured'
+  | 'live_not_activated'
+  | 'merchant_suspended'
+  /** Live card goes to the merchant's own Stripe account (Connect): none is connected yet. */
+  | 'stripe_not_connected'
+  /** The connected account cannot take charges yet (onboarding unfinished, or Stripe disabled it). */
+  | 'stripe_charges_disabled';
 
 /** The deployment's settings that decide the providers (params.ts, read once per instance). */
 export interface ProviderSettings {
@@ -68,7 +76,7 @@ export interface MethodAvailability {
 /** What a merchant can offer in a mode right now, and for each method what is missing. */
 export function methodAvailability(
   deployment: DeploymentProviders,
-  merchant: Pick<MerchantDoc, 'status' | 'liveActivatedAt'>,
+  merchant: Pick<MerchantDoc, 'status' | 'liveActivatedAt' | 'stripeConnect'>,
   mode: Mode,
 ): MethodAvailability[] {
   return PAYMENT_METHODS.map((method) => {
@@ -77,6 +85,11 @@ export function methodAvailability(
     if (merchant.status === 'suspended') missing.push('merchant_suspended');
     if (mode === 'live' && !merchant.liveActivatedAt) missing.push('live_not_activated');
     if (!provider) missing.push('provider_not_configured');
+    if (mode === 'live' && provider === 'stripe') {
+      const connected = merchant.stripeConnect?.live;
+      if (!connected) missing.push('stripe_not_connected');
+      else if (!chargeAccountFor(merchant, 'live')) missing.push('stripe_charges_disabled');
+    }
     return { method, available: missing.length === 0, provider, missing };
   });
 }

@@ -8,6 +8,22 @@ export type Mode = 'test' | 'live';
 /** A suspended merchant's keys are refused, its pay links unavailable, its SMS not sent. */
 export type MerchantStatus = 'active' | 'suspended';
 
+/** What Stripe says about a merchant's connected account (Accounts API). */
+export interface ConnectAccountStatus {
+  accountId: string;
+  chargesEnabled: boolean;
+  payoutsEnabled: boolean;
+  detailsSubmitted: boolean;
+  /** `requirements.currently_due` plus `past_due`: what the merchant must still give Stripe. */
+  requirementsDue: string[];
+  disabledReason: string | null;
+}
+
+/** A connected account's status as stored on the merchant, with the Stripe time (seconds) it is as of, so older news never overwrites newer. */
+export interface StripeConnectState extends ConnectAccountStatus {
+  asOf: number;
+}
+
 export interface MerchantDoc {
   id: string;
   name: string;
@@ -17,6 +33,10 @@ export interface MerchantDoc {
   status?: MerchantStatus;
   /** Set by a platform operator; until then the merchant has no live keys and no live methods. */
   liveActivatedAt?: Timestamp | null;
+  /** The merchant's connected Stripe account per mode (Stripe Connect, domain/connect.ts); test and live accounts are distinct at Stripe. */
+  stripeConnect?: Partial<Record<Mode, StripeConnectState>>;
+  /** The platform's fee on each card payment, in basis points of the amount, set by an operator; none when absent. */
+  platformFeeBps?: number;
   /** For a caller only, never stored: the methods its mode can take now (domain/modes.ts). */
   offerable?: PaymentMethod[];
   branding: { logoUrl?: string; accentColor?: string };
@@ -149,6 +169,10 @@ export interface TransactionDoc {
   providerSessionId: string | null;
   providerSessionExpiresAt: Timestamp | null;
   providerPaymentId: string | null;
+  /** Card payments on a merchant's connected Stripe account: that account (every later call and event is about it); null or absent on the platform's own. */
+  providerAccountId?: string | null;
+  /** The platform fee asked of the connected account (minor units), when there was one. */
+  platformFee?: number | null;
   /** Phone payments: when the PIN stops working, and wrong tries left. */
   pinExpiresAt: Timestamp | null;
   pinAttemptsLeft: number | null;
