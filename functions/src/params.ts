@@ -33,6 +33,9 @@ export const STRIPE_WEBHOOK_SECRET = defineSecret('STRIPE_WEBHOOK_SECRET');
 /** Test mode's Stripe (an `sk_test_` key and its endpoint's signing secret); any other value means none. */
 export const STRIPE_TEST_SECRET_KEY = defineSecret('STRIPE_TEST_SECRET_KEY');
 export const STRIPE_TEST_WEBHOOK_SECRET = defineSecret('STRIPE_TEST_WEBHOOK_SECRET');
+/** The signing secrets of the Connect webhook endpoints (events on merchants' connected accounts), live and test. */
+export const STRIPE_CONNECT_WEBHOOK_SECRET = defineSecret('STRIPE_CONNECT_WEBHOOK_SECRET');
+export const STRIPE_TEST_CONNECT_WEBHOOK_SECRET = defineSecret('STRIPE_TEST_CONNECT_WEBHOOK_SECRET');
 /** Only tests set this: the origin of a fake Stripe API on 127.0.0.1. */
 export const STRIPE_API_BASE_URL = defineString('STRIPE_API_BASE_URL', { default: '' });
 
@@ -48,6 +51,6 @@ export const STREX_SERVICE_CODE = defineString('STREX_SERVICE_CODE', { default: 
 export const STREX_BASE_URL = defineString('STREX_BASE_URL', { default: 'https://test.target365.io' });
 
 /** The secrets each kind of function may need, bound where they are used. */
-export const CARD_SECRETS = [STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_TEST_SECRET_KEY, STRIPE_TEST_WEBHOOK_SECRET];
+export const CARD_SECRETS = [STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_TEST_SECRET_KEY, STRIPE_TEST_WEBHOOK_SECRET, STRIPE_CONNECT_WEBHOOK_SECRET, STRIPE_TEST_CONNECT_WEBHOOK_SECRET];
 export const SMS_SECRETS = [TWILIO_AUTH_TOKEN];
 export const PHONE_SECRETS = [STREX_API_KEY];

@@ -5,7 +5,8 @@ import type { CardProvider } from './adapters/cardProvider';
 import type { SmsSender } from './adapters/smsSender';
 import type { PhoneBilling } from './adapters/phoneBilling';
 import { sandboxCardProvider } from './adapters/sandboxCard';
-import { stripeCardProvider } from './adapters/stripeCard';
+import { stripeCardProvider, type StripeCardProvider } from './adapters/stripeCard';
+import type { ConnectPlatform } from './domain/connect';
 import { outboxSmsSender } from './adapters/outboxSms';
 import { twilioSmsSender } from './adapters/twilioSms';
 import { sandboxPhoneBilling } from './adapters/sandboxPhoneBilling';
@@ -21,6 +22,8 @@ export interface ModeProviders {
   readonly publicBaseUrl: string;
   readonly card: CardProvider;
   readonly phone: PhoneBilling;
+  /** Stripe Connect onboarding; throws when the mode's card provider is not Stripe. */
+  readonly connect: ConnectPlatform;
 }
 
 export interface Services {
@@ -54,12 +57,13 @@ function providerSettings(): ProviderSettings {
   };
 }
 
-function cardProvider(db: Firestore, publicBaseUrl: string, name: TransactionProvider, mode: Mode): CardProvider {
+function cardProvider(db: Firestore, publicBaseUrl: string, name: TransactionProvider, mode: Mode): CardProvider | StripeCardProvider {
   if (name === 'sandbox') return sandboxCardProvider(db, publicBaseUrl);
   const test = stripeKeyFor(providerSettings(), mode) === 'test';
   return stripeCardProvider({
     secretKey: (test ? params.STRIPE_TEST_SECRET_KEY : params.STRIPE_SECRET_KEY).value(),
     webhookSecret: (test ? params.STRIPE_TEST_WEBHOOK_SECRET : params.STRIPE_WEBHOOK_SECRET).value(),
+    connectWebhookSecret: (test ? params.STRIPE_TEST_CONNECT_WEBHOOK_SECRET : params.STRIPE_CONNECT_WEBHOOK_SECRET).value(),
     stripeOptions: stripeApiOptions(),
   });
 }
@@ -116,6 +120,11 @@ export function getServices(): Services {
       if (!name) throw noProvider('card', mode);
       if (!cards.has(mode)) cards.set(mode, cardProvider(db, publicBaseUrl, name, mode));
       return cards.get(mode)!;
+    },
+    get connect() {
+      const card = this.card;
+      if (card.name !== 'stripe') throw new DomainError('invalid_state', `Connecting a Stripe account needs Stripe as the card provider in ${mode} mode.`, { extra: { missing: 'provider_not_configured' } });
+      return card as StripeCardProvider;
     },
     get phone() {
       const name = deploymentNow()[mode].phone;

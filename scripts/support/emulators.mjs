@@ -66,6 +66,9 @@ const LOCAL_SECRETS = {
   // Not a Stripe key, so test mode keeps the sandbox unless a developer puts a real sk_test_ key here.
   STRIPE_TEST_SECRET_KEY: 'unset',
   STRIPE_TEST_WEBHOOK_SECRET: 'unset',
+  // The Connect endpoints' own signing secrets (events on merchants' connected accounts).
+  STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_ZW11bGF0b3ItY29ubmVjdC1wbGFjZWhvbGRlcg',
+  STRIPE_TEST_CONNECT_WEBHOOK_SECRET: 'unset',
   TWILIO_AUTH_TOKEN: 'emulator-placeholder-token',
   STREX_API_KEY: 'emulator-placeholder-key',
 };

@@ -37,6 +37,8 @@ const requestFor: Record<ApiAction, [method: string, path: string, body?: unknow
   'settings.update': ['PATCH', '/settings', { settings: { locale: 'en' } }],
   'stats.read': ['GET', '/stats/overview'],
   'account.read': ['GET', '/account'],
+  'stripe.read': ['GET', '/account/stripe'],
+  'stripe.connect': ['POST', '/account/stripe/onboarding'],
   'outbox.read': ['GET', '/dev/outbox'],
   'apiKeys.read': ['GET', '/api-keys'],
   'apiKeys.create': ['POST', '/api-keys', { name: 'walk' }],

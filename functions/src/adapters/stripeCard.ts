@@ -1,15 +1,10 @@
 import type Stripe from 'stripe';
 import { DomainError } from '../domain/errors';
 import type { ConnectPlatform } from '../domain/connect';
-import type { CardEvent, CardProvider, PaymentDetails, SessionRecord } from './cardProvider';
+import type { CardEvent, CardProvider, PaymentDetails } from './cardProvider';
 import { cardEventFromStripe, connectStatusOf } from './stripeEvents';
 
-/** Read-only look at a Checkout Session, for reconciling when a webhook never arrived. */
-export interface StripeReconciler {
-  sessionStatus(sessionId: string): Promise<SessionRecord>;
-}
-
-export type StripeCardProvider = CardProvider & StripeReconciler & ConnectPlatform;
+export type StripeCardProvider = CardProvider & ConnectPlatform;
 
 export interface StripeCardOptions {
   secretKey: string;

@@ -33,6 +33,8 @@ export const API_ACCESS = {
   'settings.update': merchantSide,
   'stats.read': everyone,
   'account.read': everyone,
+  'stripe.read': ownersOnly,
+  'stripe.connect': ownersOnly,
   'outbox.read': everyone,
   'apiKeys.read': ownersOnly,
   'apiKeys.create': ownersOnly,

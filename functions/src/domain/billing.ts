@@ -11,7 +11,7 @@ export async function recordPaymentDetails(db: Firestore, card: Pick<CardProvide
   const ref = db.collection('transactions').doc(transactionId);
   const txn = (await ref.get()).data() as TransactionDoc | undefined;
   if (!txn || txn.method !== 'card' || txn.status !== 'succeeded' || txn.card || !txn.providerPaymentId) return 'not_needed';
-  const details = await card.paymentDetails(txn.providerPaymentId).catch(() => null);
+  const details = await card.paymentDetails(txn.providerPaymentId, txn.providerAccountId).catch(() => null);
   if (!details?.card) return 'unavailable';
   await ref.update({ card: details.card, fee: details.fee, updatedAt: Timestamp.now() });
   return 'recorded';

@@ -1,14 +1,15 @@
 import { Timestamp, type DocumentReference, type Firestore } from 'firebase-admin/firestore';
 import type { CardEvent } from '../adapters/cardProvider';
+import { applyAccountUpdated, type ConnectOutcome } from './connect';
 import { evidenceDifferences, type EvidenceDifference } from './evidence';
 import { failTransaction } from './pay';
 import { changeTransaction, invoiceRef } from './timeline';
 import { recordPaymentMismatch, settleSucceeded } from './settle';
 import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
-export type CardEventOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_transaction' | 'mismatch';
+export type CardEventOutcome = 'applied' | 'duplicate' | 'ignored' | 'unknown_transaction' | 'mismatch' | ConnectOutcome;
 
-type PaymentEvent = Exclude<CardEvent, { kind: 'ignored' } | { kind: 'refunded' }>;
+type PaymentEvent = Exclude<CardEvent, { kind: 'ignored' } | { kind: 'refunded' } | { kind: 'account_updated' }>;
 
 const providerEventRef = (db: Firestore, provider: string, eventId: string) => db.collection('providerEvents').doc(`${provider}_${eventId}`);
 
@@ -33,6 +34,7 @@ const paymentEventDifferences = (txn: TransactionDoc, provider: string, event: P
 export async function applyCardEvent(db: Firestore, provider: string, event: CardEvent, mode: Mode): Promise<CardEventOutcome> {
   if (event.kind === 'ignored') return 'ignored';
   if (event.kind === 'refunded') return applyProviderRefund(db, provider, event, mode);
+  if (event.kind === 'account_updated') return applyAccountUpdated(db, provider, event, mode);
   const eventRef = providerEventRef(db, provider, event.eventId);
   const txnRef = db.collection('transactions').doc(event.transactionId);
 

@@ -7,7 +7,7 @@ import { optOutRef } from './sms';
 import type { CreateInvoiceInput, Locale, listInvoicesQuerySchema } from './schemas';
 import { invoiceToApi } from './serialize';
 import { DEFAULT_TEMPLATES, assertSmsFits, renderTemplate } from './smsText';
-import { RESEND_INTERVAL_MS, RESEND_LIMIT, isCancellable, isOpenTransaction, isResendable, isSettled, liveCheckoutSession } from './status';
+import { RESEND_INTERVAL_MS, RESEND_LIMIT, isCancellable, isOpenTransaction, isResendable, isSettled, liveCheckoutSession, type CheckoutToClose } from './status';
 import { changeInvoice, changeTransaction, invoiceRef, recordTimeline, transactionRef, type DocumentWriter } from './timeline';
 import type { InvoiceDoc, MerchantDoc, SmsMessageDoc, TransactionDoc } from './types';
 import type { z } from 'zod';
@@ -277,7 +277,7 @@ export async function cancelInvoice(
   tx: Transaction,
   merchantId: string,
   id: string,
-): Promise<{ result: ApiResult; sessionToExpire: string | null }> {
+): Promise<{ result: ApiResult; sessionToExpire: CheckoutToClose | null }> {
   if (!/^inv_[A-Za-z0-9]{22}$/.test(id)) throw notFound('Invoice');
   const snap = await tx.get(invoiceRef(db, id));
   const invoice = snap.data() as InvoiceDoc | undefined;

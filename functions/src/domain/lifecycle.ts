@@ -1,7 +1,7 @@
 import { Timestamp, type Firestore } from 'firebase-admin/firestore';
 import { queueSms, smsAmount } from './phoneSms';
 import { optOutRef } from './sms';
-import { isOpenTransaction, isPayable, liveCheckoutSession } from './status';
+import { isOpenTransaction, isPayable, liveCheckoutSession, type CheckoutToClose } from './status';
 import { changeInvoice, changeTransaction, invoiceRef, transactionRef } from './timeline';
 import type { InvoiceDoc, Mode, TransactionDoc } from './types';
 
@@ -12,7 +12,7 @@ const EARLY_MARGIN_MS = 5_000;
  * Expires an unpaid invoice at its `expiresAt` (the `expireInvoice` task), with its callback; an
  * open payment attempt is cancelled with it. Returns the card session to close, if any.
  */
-export async function expireInvoice(db: Firestore, invoiceId: string, now = Date.now()): Promise<{ outcome: string; sessionToExpire: string | null; mode: Mode | null }> {
+export async function expireInvoice(db: Firestore, invoiceId: string, now = Date.now()): Promise<{ outcome: string; sessionToExpire: CheckoutToClose | null; mode: Mode | null }> {
   return db.runTransaction(async (tx) => {
     const invoice = (await tx.get(invoiceRef(db, invoiceId))).data() as InvoiceDoc | undefined;
     if (!invoice || !isPayable(invoice.status)) return { outcome: 'settled', sessionToExpire: null, mode: null };

@@ -12,7 +12,7 @@ import type { MerchantDoc, Mode } from './types';
  * transaction as the change it made.
  */
 
-export type OperatorAction = 'live_activated' | 'suspended' | 'reinstated';
+export type OperatorAction = 'live_activated' | 'suspended' | 'reinstated' | 'platform_fee_set';
 
 export interface Operator {
   uid: string;
@@ -27,14 +27,23 @@ export interface OperatorLogDoc {
   operatorUid: string;
   operatorEmail: string | null;
   reason: string | null;
+  /** `platform_fee_set`: the fee set, in basis points. */
+  platformFeeBps?: number;
   at: Timestamp;
 }
 
 export const operatorLogRef = (db: Firestore) => db.collection('operatorLog');
 
-export const operatorActionSchema = z.strictObject({
-  reason: z.string({ error: 'Must be a string.' }).trim().max(500, 'At most 500 characters.').optional(),
+const reasonSchema = z.string({ error: 'Must be a string.' }).trim().max(500, 'At most 500 characters.').optional();
+export const operatorActionSchema = z.strictObject({ reason: reasonSchema });
+
+/** The platform's fee on a merchant's card payments (Stripe `application_fee_amount`), in basis points: 0 (none) to 20 %. */
+export const platformFeeSchema = z.strictObject({
+  platformFeeBps: z.number({ error: 'Must be a whole number of basis points.' }).int('Must be a whole number of basis points.').min(0, 'At least 0.').max(2000, 'At most 2000 (20 %).'),
+  reason: reasonSchema,
 });
+
+export type OperatorInput = { platformFeeBps?: number };
 
 const iso = (t: Timestamp | null | undefined) => (t ? t.toDate().toISOString() : null);
 
@@ -67,6 +76,7 @@ export function merchantSummary(merchant: MerchantDoc) {
     status: merchant.status ?? 'active',
     liveActivated: Boolean(merchant.liveActivatedAt),
     liveActivatedAt: iso(merchant.liveActivatedAt),
+    platformFeeBps: merchant.platformFeeBps ?? 0,
     createdAt: iso(merchant.createdAt),
   };
 }
@@ -81,26 +91,27 @@ export async function listMerchants(db: Firestore, nowMs = Date.now()) {
 }
 
 /** Each action: whether it would change the merchant now, and the change. */
-const ACTIONS: Record<OperatorAction, { applies: (m: MerchantDoc) => boolean; patch: (now: Timestamp) => Partial<MerchantDoc> }> = {
+const ACTIONS: Record<OperatorAction, { applies: (m: MerchantDoc, input: OperatorInput) => boolean; patch: (now: Timestamp, input: OperatorInput) => Partial<MerchantDoc> }> = {
   live_activated: { applies: (m) => !m.liveActivatedAt, patch: (now) => ({ liveActivatedAt: now }) },
   suspended: { applies: (m) => m.status !== 'suspended', patch: () => ({ status: 'suspended' }) },
   reinstated: { applies: (m) => m.status === 'suspended', patch: () => ({ status: 'active' }) },
+  platform_fee_set: { applies: (m, input) => (m.platformFeeBps ?? 0) !== (input.platformFeeBps ?? 0), patch: (_now, input) => ({ platformFeeBps: input.platformFeeBps ?? 0 }) },
 };
 
 /**
  * Applies one operator action and logs it, together. Repeating an action that is already in
  * effect changes and logs nothing, so a double click is harmless.
  */
-export async function applyOperatorAction(db: Firestore, operator: Operator, merchantId: string, action: OperatorAction, reason: string | null) {
+export async function applyOperatorAction(db: Firestore, operator: Operator, merchantId: string, action: OperatorAction, reason: string | null, input: OperatorInput = {}) {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(merchantId)) throw notFound('Merchant');
   return db.runTransaction(async (tx) => {
     const ref = merchantRef(db, merchantId);
     const merchant = (await tx.get(ref)).data() as MerchantDoc | undefined;
     if (!merchant) throw notFound('Merchant');
     const rule = ACTIONS[action];
-    if (!rule.applies(merchant)) return { ...merchantSummary(merchant), changed: false };
+    if (!rule.applies(merchant, input)) return { ...merchantSummary(merchant), changed: false };
     const now = Timestamp.now();
-    const patch = rule.patch(now);
+    const patch = rule.patch(now, input);
     tx.update(ref, patch);
     const entry: OperatorLogDoc = {
       id: newId('op'),
@@ -110,6 +121,7 @@ export async function applyOperatorAction(db: Firestore, operator: Operator, mer
       operatorUid: operator.uid,
       operatorEmail: operator.email,
       reason,
+      ...(action === 'platform_fee_set' ? { platformFeeBps: input.platformFeeBps ?? 0 } : {}),
       at: now,
     };
     tx.create(operatorLogRef(db).doc(entry.id), entry);

@@ -7,6 +7,7 @@ import { transactionToApi } from './serialize';
 import { UNOPENED, isOpenTransaction, isPayable, liveCheckoutSession } from './status';
 import { changeInvoice, changeTransaction, invoiceRef, transactionRef, transactionSummary, type TransactionChange } from './timeline';
 import { merchantRef } from './merchants';
+import { chargeAccountFor, platformFeeFor } from './connect';
 import type { InvoiceDoc, MerchantDoc, Mode, TransactionDoc } from './types';
 import type { DeploymentProviders } from './modes';
 import { randomUUID } from 'node:crypto';
@@ -165,6 +166,8 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
     const current = currentRef ? ((await tx.get(currentRef)).data() as TransactionDoc) : null;
     const optedOut = ownPin ? (await tx.get(db.collection('optOuts').doc(invoice.payer.phone))).exists : false;
     const pepper = ownPin ? await pinPepper(db, tx) : null;
+    // Stripe card payments go to the merchant's connected account (Connect), as of this attempt.
+    const connect = method === 'card' && providers.card.name === 'stripe' ? ((await tx.get(merchantRef(db, invoice.merchantId))).data() as MerchantDoc) : null;
     const now = Timestamp.now();
     invoice = expireIfDue(db, tx, invoice, now);
     if (invoice.status === 'cancelled' || invoice.status === 'expired') {
@@ -176,6 +179,10 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       throw new DomainError('invalid_request', `This invoice does not offer "${method}".`, {
         errors: [{ field: 'method', code: 'not_offered', values: invoice.paymentMethods, message: `Offered: ${invoice.paymentMethods.join(', ')}.` }],
       });
+    }
+    const connectedAccount = connect ? chargeAccountFor(connect, invoice.mode) : null;
+    if (connect && invoice.mode === 'live' && !connectedAccount) {
+      throw new DomainError('invalid_state', 'Card cannot be taken for this merchant now: its Stripe account cannot take charges yet.', { extra: { missing: 'stripe_charges_disabled' } });
     }
     if (optedOut) {
       throw new DomainError('invalid_state', 'This phone number has opted out of SMS (STOP), so no PIN can be sent. Reply START to opt in again, or pay by card.');
@@ -207,6 +214,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       providerSessionId: null,
       providerSessionExpiresAt: null,
       providerPaymentId: method === 'phone' ? randomUUID() : null,
+      ...(method === 'card' ? { providerAccountId: connectedAccount, platformFee: connect && connectedAccount ? platformFeeFor(connect, invoice.amount) : null } : {}),
       pinExpiresAt: method === 'phone' ? Timestamp.fromMillis(now.toMillis() + PIN_TTL_MS) : null,
       pinAttemptsLeft: method === 'phone' ? PIN_MAX_ATTEMPTS : null,
       amountRefunded: 0,
@@ -234,7 +242,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
 
   if (begun.reused) return transactionToApi(begun.reused.redirectUrl ? begun.reused : await waitForRedirect(db, begun.reused.id));
   const { created: txn, invoice, superseded, providers, ownPin } = begun;
-  if (superseded) await providers.card.expireCheckout(superseded).catch(() => undefined);
+  if (superseded) await providers.card.expireCheckout(superseded.sessionId, superseded.account).catch(() => undefined);
   if (method === 'card') return beginCheckout({ db, publicBaseUrl: deps.publicBaseUrl, card: providers.card }, txn, invoice, options.payerLocale ?? invoice.payer.locale ?? null);
   if (ownPin) return transactionToApi(txn);
   try {
@@ -289,6 +297,8 @@ async function beginCheckout(deps: { db: Firestore; publicBaseUrl: string; card:
       cancelUrl: checkoutCancelledUrl(deps.publicBaseUrl, invoice.payToken),
       expiresAt,
       payerLocale,
+      connectedAccount: txn.providerAccountId ?? null,
+      applicationFeeAmount: txn.platformFee ?? null,
     });
   } catch (error) {
     await failTransaction(deps.db, txn.id, 'provider_error', 'The card provider could not start the payment. Try again.');

@@ -35,7 +35,7 @@ export function cardEventFromSession(txn: Pick<TransactionDoc, 'id' | 'providerS
 /** Settles one card transaction from the provider's own record of its Checkout Session. */
 export async function reconcileCardTransaction(deps: { db: Firestore; card: CardProvider }, txn: TransactionDoc): Promise<string> {
   if (txn.status !== 'processing' || !txn.providerSessionId) return 'skipped';
-  const event = cardEventFromSession(txn, await deps.card.sessionStatus(txn.providerSessionId));
+  const event = cardEventFromSession(txn, await deps.card.sessionStatus(txn.providerSessionId, txn.providerAccountId));
   return event ? applyCardEvent(deps.db, deps.card.name, event, txn.mode) : 'open';
 }
 

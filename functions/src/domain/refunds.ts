@@ -81,7 +81,7 @@ type RefundOutcome = { providerRefundId: string | null } | { failure: string };
 const refundKey = (refundId: string) => `refund-${refundId}`;
 
 async function askProvider(deps: RefundDeps, txn: TransactionDoc, invoice: InvoiceDoc, refund: RefundDoc): Promise<RefundOutcome> {
-  if (txn.method === 'card') return { providerRefundId: (await deps.card.refund(txn.providerPaymentId!, refund.amount, refundKey(refund.id))).refundId };
+  if (txn.method === 'card') return { providerRefundId: (await deps.card.refund(txn.providerPaymentId!, refund.amount, refundKey(refund.id), txn.providerAccountId)).refundId };
   if ((await deps.phone.reverse(phoneChargeRequest(txn, invoice))).reversed) return { providerRefundId: null };
   return { failure: 'The phone billing provider says this payment can no longer be reversed.' };
 }
@@ -159,7 +159,7 @@ export async function reconcileReservedRefunds(
       const providers = deps.providers(txn.mode);
       let outcome: RefundOutcome;
       if (txn.method === 'card') {
-        const made = await providers.card.findRefund(txn.providerPaymentId!, refundKey(refund.id));
+        const made = await providers.card.findRefund(txn.providerPaymentId!, refundKey(refund.id), txn.providerAccountId);
         outcome =
           made && made.status !== 'failed' && made.status !== 'canceled'
             ? { providerRefundId: made.refundId }

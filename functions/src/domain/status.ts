@@ -104,9 +104,17 @@ export function isOpenTransaction(status: TransactionStatus): boolean {
  * one, since the PSP's page lets the payer try another card. Closed whenever the invoice stops
  * taking payments or the payer starts another attempt.
  */
-export function liveCheckoutSession(txn: { method: string; status: TransactionStatus; providerSessionId: string | null } | null | undefined): string | null {
+export function liveCheckoutSession(
+  txn: { method: string; status: TransactionStatus; providerSessionId: string | null; providerAccountId?: string | null } | null | undefined,
+): CheckoutToClose | null {
   if (!txn || txn.method !== 'card' || !txn.providerSessionId) return null;
-  return isOpenTransaction(txn.status) || txn.status === 'failed' ? txn.providerSessionId : null;
+  return isOpenTransaction(txn.status) || txn.status === 'failed' ? { sessionId: txn.providerSessionId, account: txn.providerAccountId ?? null } : null;
+}
+
+/** A checkout session to close, on the connected account it was made on (null: the platform's own). */
+export interface CheckoutToClose {
+  sessionId: string;
+  account: string | null;
 }
 
 /** A merchant may send an invoice's SMS again at most this many times, and not within a minute of the last. */

@@ -11,7 +11,7 @@ export const expireInvoice = onTaskDispatched<{ invoiceId: string }>(
   async (request) => {
     const services = getServices();
     const { outcome, sessionToExpire, mode } = await expire(services.db, request.data.invoiceId);
-    if (sessionToExpire && mode) await services.providers(mode).card.expireCheckout(sessionToExpire).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
+    if (sessionToExpire && mode) await services.providers(mode).card.expireCheckout(sessionToExpire.sessionId, sessionToExpire.account).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
     logger.info('expireInvoice', { invoiceId: request.data.invoiceId, outcome });
   },
 );

@@ -323,8 +323,8 @@ export const accountSchema = z
         available: z.boolean(),
         provider: z.enum(['stripe', 'strex', 'sandbox']).nullable().describe('Who takes the method in this mode; null when the deployment has no provider for it.'),
         missing: z
-          .array(z.enum(['provider_not_configured', 'live_not_activated', 'merchant_suspended']))
-          .describe('Why it cannot be offered: `provider_not_configured` (this deployment has no provider for the method in this mode; live mode never uses a sandbox or test credentials), `live_not_activated` (an operator has not activated live mode), `merchant_suspended`. Empty when available.'),
+          .array(z.enum(['provider_not_configured', 'live_not_activated', 'merchant_suspended', 'stripe_not_connected', 'stripe_charges_disabled']))
+          .describe('Why it cannot be offered: `provider_not_configured` (this deployment has no provider for the method in this mode; live mode never uses a sandbox or test credentials), `live_not_activated` (an operator has not activated live mode), `merchant_suspended`, `stripe_not_connected` (live card goes to the merchant’s own Stripe account, and none is connected: an owner connects one in Settings), `stripe_charges_disabled` (the connected account cannot take charges yet: Stripe still needs details). Empty when available.'),
       }),
     ),
   })

@@ -28,6 +28,7 @@ const en = {
   'op.action.live_activated': 'activated live mode',
   'op.action.suspended': 'suspended',
   'op.action.reinstated': 'reinstated',
+  'op.action.platform_fee_set': 'set the platform fee',
   'op.loading': 'Loading…',
   'op.error': 'Something went wrong: {message}',
 } as const;
@@ -61,6 +62,7 @@ const nb: Record<Key, string> = {
   'op.action.live_activated': 'aktiverte live-modus',
   'op.action.suspended': 'suspenderte',
   'op.action.reinstated': 'gjeninnsatte',
+  'op.action.platform_fee_set': 'satte plattformgebyret',
   'op.loading': 'Laster…',
   'op.error': 'Noe gikk galt: {message}',
 };

@@ -3,6 +3,7 @@ import type { Services } from '../../services';
 import type { Router } from '../router';
 import { authorize, signedInUser } from '../auth';
 import { accountView } from '../../domain/account';
+import { connectView, refreshConnectStatus, startOnboarding } from '../../domain/connect';
 import { signUpMerchant, signupSchema } from '../../domain/signup';
 import { parseOrThrow } from '../../domain/schemas';
 import { adminApp } from '../../adapters/firestore';
@@ -14,6 +15,23 @@ export function accountRoutes(router: Router<Services>): void {
     .on('GET', '/account', async (request, _params, services) => {
       const { merchant } = await authorize(services, request, 'account.read');
       return { status: 200, body: accountView(merchant, services.deployment) };
+    })
+
+    // Getting paid: the owner's connected Stripe account in the dashboard's mode. Reading it asks
+    // Stripe afresh (the dashboard does so on return from onboarding, before the webhook may arrive).
+    .on('GET', '/account/stripe', async (request, _params, services) => {
+      const { merchant } = await authorize(services, request, 'stripe.read');
+      if (!merchant.stripeConnect?.[merchant.mode]) return { status: 200, body: connectView(merchant) };
+      return { status: 200, body: await refreshConnectStatus({ db: services.db, connect: services.providers(merchant.mode).connect }, merchant) };
+    })
+
+    // Starts or resumes Stripe's hosted onboarding: answers the Account Link to send the owner to.
+    .on('POST', '/account/stripe/onboarding', async (request, _params, services) => {
+      const { merchant } = await authorize(services, request, 'stripe.connect');
+      const claims = await signedInUser(request);
+      const providers = services.providers(merchant.mode);
+      const link = await startOnboarding({ db: services.db, connect: providers.connect, publicBaseUrl: services.publicBaseUrl }, merchant, claims.email ?? null);
+      return { status: 200, body: { object: 'stripe_onboarding_link', ...link } };
     })
 
     // The sign-up page, with the new user's ID token once the email is verified. Answers with

@@ -14,6 +14,7 @@ import { invoiceRowsFromCsv } from '../../domain/csv';
 import { runOnce } from '../../domain/idempotency';
 import { callbackUrlProblem } from '../../domain/callbackUrl';
 import { assertModeCanOffer } from '../../domain/modes';
+import type { CheckoutToClose } from '../../domain/status';
 
 export const refundSchema = z.strictObject({
   amount: z.number({ error: 'Must be an integer in minor units.' }).int('Must be an integer in minor units.').positive('Must be greater than zero.').optional(),
@@ -74,14 +75,14 @@ export function invoiceRoutes(router: Router<Services>): void {
     .on('POST', '/invoices/:id/cancel', async (request, { id }, services) => {
       const merchant = await merchantOf(services, request, 'invoices.cancel');
       await loadInvoiceForMerchant(services.db, merchant, id!);
-      let sessionToExpire: string | null = null;
+      let sessionToExpire = null as CheckoutToClose | null;
       const result = await runIdempotent(services.db, idempotencyScope(merchant, request), async (tx) => {
         const outcome = await cancelInvoice(services.db, tx, merchant.id, id!);
         sessionToExpire = outcome.sessionToExpire;
         return outcome.result;
       });
       // The cancel is committed; a provider hiccup here must not turn it into an error.
-      if (sessionToExpire) await services.providers(merchant.mode).card.expireCheckout(sessionToExpire).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
+      if (sessionToExpire) await services.providers(merchant.mode).card.expireCheckout(sessionToExpire.sessionId, sessionToExpire.account).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
       return result;
     })
 

@@ -5,7 +5,7 @@ import { jsonBody } from '../request';
 import { DomainError } from '../../domain/errors';
 import { parseOrThrow } from '../../domain/schemas';
 import { signedInUser } from '../auth';
-import { applyOperatorAction, listMerchants, listOperatorLog, operatorActionSchema, operatorFromClaims, type Operator, type OperatorAction } from '../../domain/operator';
+import { applyOperatorAction, listMerchants, listOperatorLog, operatorActionSchema, operatorFromClaims, platformFeeSchema, type Operator, type OperatorAction } from '../../domain/operator';
 
 /** Operators sign in like dashboard users; their ID token must carry the `operator` claim. No API key ever works here. */
 async function operatorOf(request: ApiRequest): Promise<Operator> {
@@ -35,4 +35,11 @@ export function operatorRoutes(router: Router<Services>): void {
       return { status: 200, body: await applyOperatorAction(services.db, operator, id!, action, reason ?? null) };
     });
   }
+
+  // The platform's fee on the merchant's card payments on its connected Stripe account.
+  router.on('POST', '/operator/merchants/:id/platform-fee', async (request, { id }, services) => {
+    const operator = await operatorOf(request);
+    const { platformFeeBps, reason } = parseOrThrow(platformFeeSchema, jsonBody(request));
+    return { status: 200, body: await applyOperatorAction(services.db, operator, id!, 'platform_fee_set', reason ?? null, { platformFeeBps }) };
+  });
 }
