@@ -18,9 +18,6 @@ interface Session {
   success_url: string;
   cancel_url: string;
   expires_at: number;
-  /** The connected account the session was made on (Stripe-Account header); absent on the platform's own. */
-  account?: string;
-  payment_intent_data?: { application_fee_amount?: number };
 }
 
 /** A card as Stripe reports it on a charge's `payment_method_details.card` (the fields we read, and a few more). */
@@ -88,6 +85,8 @@ export async function startFakeStripe() {
   const replies = new Map<string, string>();
   const intents = new Map<string, { amount: number; currency: string; card: FakeCard; account?: string }>();
   const accounts = new Map<string, Stripe.Account>();
+  /** The connected account each session was made on (Stripe-Account header); none for the platform's own. */
+  const sessionAccounts = new Map<string, string>();
   // Accounts made with a live key are live accounts; their events say so.
   const accountModes = new Map<string, boolean>();
   const requests: { method: string; path: string; form: Record<string, unknown>; idempotencyKey?: string; stripeAccount?: string }[] = [];
@@ -140,17 +139,15 @@ export async function startFakeStripe() {
           success_url: String(form.success_url),
           cancel_url: String(form.cancel_url),
           expires_at: Number(form.expires_at),
-          ...(stripeAccount ? { account: stripeAccount } : {}),
         };
-        const fee = (form.payment_intent_data as Record<string, string> | undefined)?.application_fee_amount;
-        if (fee !== undefined) session.payment_intent_data = { application_fee_amount: Number(fee) };
+        if (stripeAccount) sessionAccounts.set(id, stripeAccount);
         sessions.set(id, session);
         return send(200, session);
       }
       if (sessionMatch) {
         const found = sessions.get(sessionMatch[1]!);
         // A connected account's objects exist only on that account.
-        const session = found && found.account === stripeAccount ? found : undefined;
+        const session = found && sessionAccounts.get(found.id) === stripeAccount ? found : undefined;
         if (!session) return send(404, { error: { type: 'invalid_request_error', message: 'No such checkout.session' } });
         if (sessionMatch[2]) {
           if (session.status !== 'open') return send(400, { error: { type: 'invalid_request_error', message: 'Only Checkout Sessions with a status in ["open"] can be expired.' } });
@@ -244,7 +241,7 @@ export async function startFakeStripe() {
       session.status = 'complete';
       session.payment_status = 'paid';
       session.payment_intent = `pi_fake_${id.slice(-8)}`;
-      intents.set(session.payment_intent, { amount: session.amount_total, currency: session.currency, card, ...(session.account ? { account: session.account } : {}) });
+      intents.set(session.payment_intent, { amount: session.amount_total, currency: session.currency, card, ...(sessionAccounts.has(id) ? { account: sessionAccounts.get(id) } : {}) });
       return session;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
