@@ -81,6 +81,7 @@ describe('Stripe Connect onboarding', () => {
     // On return the dashboard reads the status, which asks Stripe.
     const status = await api('GET', '/account/stripe', { key: ownerToken });
     expect(status.body).toMatchObject({
+      available: true,
       connected: true,
       accountId,
       chargesEnabled: false,

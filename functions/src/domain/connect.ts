@@ -46,12 +46,16 @@ export function platformFeeFor(merchant: Pick<MerchantDoc, 'platformFeeBps'>, am
   return Math.floor((amount * bps) / 10_000) || null;
 }
 
-/** `GET /account/stripe`: the merchant's connected account in the caller's mode, as the dashboard shows it. */
-export function connectView(merchant: Pick<MerchantDoc, 'stripeConnect' | 'mode' | 'platformFeeBps'>) {
+/**
+ * `GET /account/stripe`: the merchant's connected account in the caller's mode, as the dashboard
+ * shows it; `available` says whether this deployment takes card through Stripe in that mode at all.
+ */
+export function connectView(merchant: Pick<MerchantDoc, 'stripeConnect' | 'mode' | 'platformFeeBps'>, available: boolean) {
   const state = merchant.stripeConnect?.[merchant.mode];
   return {
     object: 'stripe_connection' as const,
     livemode: merchant.mode === 'live',
+    available,
     connected: Boolean(state),
     accountId: state?.accountId ?? null,
     chargesEnabled: state?.chargesEnabled ?? false,
@@ -111,10 +115,10 @@ export async function startOnboarding(
  */
 export async function refreshConnectStatus(deps: { db: Firestore; connect: ConnectPlatform }, merchant: MerchantDoc, nowSeconds = Math.floor(Date.now() / 1000)) {
   const state = merchant.stripeConnect?.[merchant.mode];
-  if (!state) return connectView(merchant);
+  if (!state) return connectView(merchant, true);
   const status = await deps.connect.retrieveAccount(state.accountId);
   await storeStatus(deps.db, merchant.id, merchant.mode, status, nowSeconds);
-  return connectView({ ...merchant, stripeConnect: { ...merchant.stripeConnect, [merchant.mode]: stateOf(status, nowSeconds) } });
+  return connectView({ ...merchant, stripeConnect: { ...merchant.stripeConnect, [merchant.mode]: stateOf(status, nowSeconds) } }, true);
 }
 
 /**

@@ -21,7 +21,8 @@ export function accountRoutes(router: Router<Services>): void {
     // Stripe afresh (the dashboard does so on return from onboarding, before the webhook may arrive).
     .on('GET', '/account/stripe', async (request, _params, services) => {
       const { merchant } = await authorize(services, request, 'stripe.read');
-      if (!merchant.stripeConnect?.[merchant.mode]) return { status: 200, body: connectView(merchant) };
+      const available = services.deployment[merchant.mode].card === 'stripe';
+      if (!available || !merchant.stripeConnect?.[merchant.mode]) return { status: 200, body: connectView(merchant, available) };
       return { status: 200, body: await refreshConnectStatus({ db: services.db, connect: services.providers(merchant.mode).connect }, merchant) };
     })
 
