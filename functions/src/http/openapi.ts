@@ -10,7 +10,7 @@ import {
 } from '../domain/schemas';
 import { acceptInvitationSchema, addUserSchema, createApiKeySchema, settingsPatchSchema, statsQuerySchema } from '../domain/console';
 import { signupSchema } from '../domain/signup';
-import { operatorActionSchema } from '../domain/operator';
+import { operatorActionSchema, platformFeeSchema } from '../domain/operator';
 import { INVOICE_STATUSES, SMS_STATUSES, TRANSACTION_STATUSES } from '../domain/status';
 import { CALLBACK_TYPES } from '../domain/types';
 import { INVOICE_CSV_COLUMNS, METADATA_COLUMN_PREFIX, READ_ONLY_CSV_COLUMNS } from '../domain/csvColumns';
@@ -330,6 +330,28 @@ export const accountSchema = z
   })
   .describe('The merchant behind the key, its mode, and what it can take in that mode.');
 
+export const stripeConnectionSchema = z
+  .object({
+    object: z.literal('stripe_connection'),
+    livemode: z.boolean(),
+    available: z.boolean().describe('Whether this deployment takes card through Stripe in this mode at all; connecting needs it.'),
+    connected: z.boolean(),
+    accountId: z.string().nullable().describe('The connected Stripe account (`acct_…`) in this mode.'),
+    chargesEnabled: z.boolean().describe('Stripe lets the account take card payments; live invoices offer card only then.'),
+    payoutsEnabled: z.boolean(),
+    detailsSubmitted: z.boolean(),
+    requirementsDue: z.array(z.string()).describe('What Stripe still needs (its `requirements.currently_due` and `past_due`).'),
+    disabledReason: z.string().nullable().describe('Stripe’s `requirements.disabled_reason`, while it has one.'),
+    platformFeeBps: z.number().int().describe('The platform’s fee on each card payment, in basis points (0: none).'),
+  })
+  .describe('The merchant’s connected Stripe account in the dashboard’s mode (Stripe Connect).');
+
+export const stripeOnboardingLinkSchema = z.object({
+  object: z.literal('stripe_onboarding_link'),
+  url: z.string().describe('Stripe’s hosted onboarding; works once, for a few minutes.'),
+  expiresAt: z.string().describe('ISO 8601.'),
+});
+
 const operatorMerchantSchema = z.object({
   id: z.string(),
   object: z.literal('merchant'),
@@ -337,6 +359,7 @@ const operatorMerchantSchema = z.object({
   status: z.enum(['active', 'suspended']),
   liveActivated: z.boolean(),
   liveActivatedAt: nullableDateTime,
+  platformFeeBps: z.number().int().describe('The platform’s fee on card payments on the merchant’s connected Stripe account, in basis points.'),
   createdAt: nullableDateTime,
 });
 
@@ -361,12 +384,13 @@ export const operatorLogSchema = z.object({
   data: z.array(
     z.object({
       id: z.string(),
-      action: z.enum(['live_activated', 'suspended', 'reinstated']),
+      action: z.enum(['live_activated', 'suspended', 'reinstated', 'platform_fee_set']),
       merchantId: z.string(),
       merchantName: z.string(),
       operatorUid: z.string(),
       operatorEmail: z.string().nullable(),
       reason: z.string().nullable(),
+      platformFeeBps: z.number().int().optional().describe('`platform_fee_set`: the fee set.'),
       at: nullableDateTime,
     }),
   ),
@@ -500,6 +524,8 @@ export const responseSchemas = {
   Outbox: outboxSchema,
   Settings: settingsSchema,
   Account: accountSchema,
+  StripeConnection: stripeConnectionSchema,
+  StripeOnboardingLink: stripeOnboardingLinkSchema,
   Signup: signupResultSchema,
   OperatorMerchantList: operatorMerchantListSchema,
   OperatorActionResult: operatorActionResultSchema,
@@ -544,6 +570,7 @@ const INPUT_COMPONENTS: Record<string, z.ZodType> = {
   CreateApiKeyRequest: createApiKeySchema,
   SignupRequest: signupSchema,
   OperatorActionRequest: operatorActionSchema,
+  PlatformFeeRequest: platformFeeSchema,
   AddUserRequest: addUserSchema,
   AcceptInvitationRequest: acceptInvitationSchema,
 };
@@ -959,6 +986,34 @@ const OPERATIONS: Operation[] = [
   },
 
   {
+    method: 'GET',
+    path: '/account/stripe',
+    operationId: 'getStripeConnection',
+    summary: 'The merchant’s connected Stripe account (Getting paid)',
+    description: 'In the dashboard’s mode. Asks Stripe for the account’s current status (the dashboard calls it on return from onboarding) and keeps it; `account.updated` webhooks keep it too.',
+    tag: 'Account',
+    access: 'ownerSession',
+    status: 200,
+    response: 'StripeConnection',
+    responseDescription: 'The connection.',
+    errors: [401, 403, 429, 502],
+  },
+  {
+    method: 'POST',
+    path: '/account/stripe/onboarding',
+    operationId: 'startStripeOnboarding',
+    summary: 'Connect a Stripe account: a link to Stripe’s hosted onboarding',
+    description: 'Creates the merchant’s connected account in this mode the first time, then a new Account Link each call (Stripe returns the owner to Settings, or to a refresh that starts again). 409 `invalid_state` with `missing` when this mode has no Stripe, or live mode is not activated.',
+    tag: 'Account',
+    access: 'ownerSession',
+    status: 200,
+    response: 'StripeOnboardingLink',
+    responseDescription: 'Where to send the owner.',
+    idempotencyNote: 'Not needed: the account is made once per merchant and mode; each call makes a fresh single-use link.',
+    errors: [401, 403, 409, 429, 502],
+  },
+
+  {
     method: 'POST',
     path: '/signup',
     operationId: 'signUp',
@@ -999,6 +1054,21 @@ const OPERATIONS: Operation[] = [
       errors: [400, 401, 403, 404, 429],
     }),
   ),
+  {
+    method: 'POST',
+    path: '/operator/merchants/{id}/platform-fee',
+    operationId: 'operatorSetPlatformFee',
+    summary: 'Set the platform fee on the merchant’s card payments (Stripe `application_fee_amount`)',
+    description: 'In basis points of each payment’s amount (250 = 2.5 %), rounded down; applies to payments started afterwards on the merchant’s connected Stripe account. Logged like the other actions.',
+    tag: 'Operator',
+    access: 'operator',
+    body: bodyOf('PlatformFeeRequest'),
+    status: 200,
+    response: 'OperatorActionResult',
+    responseDescription: 'The merchant after the change.',
+    idempotencyNote: 'Not needed: setting the fee it already has changes and logs nothing.',
+    errors: [400, 401, 403, 404, 429],
+  },
   { method: 'GET', path: '/operator/log', operationId: 'operatorLog', summary: 'Operator actions, newest first (at most 100)', tag: 'Operator', access: 'operator', status: 200, response: 'OperatorLog', responseDescription: 'Who did what, when.', errors: [401, 403, 429] },
 
   // Development
