@@ -21,6 +21,9 @@ const chosen = ref<Mode>(stored());
 /** Whether an operator activated live mode (the merchant document, live); null until known. */
 export const liveActivated = ref<boolean | null>(null);
 
+/** Whether a connected Stripe account of the merchant can take card payments, in either mode (the same document). */
+export const stripeConnected = ref<boolean | null>(null);
+
 /**
  * The mode shown. A stored live choice holds while the merchant document loads (so a live
  * session does not flash test data), and gives way to test once live turns out not activated.

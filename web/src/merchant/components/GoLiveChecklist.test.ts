@@ -26,7 +26,7 @@ vi.mock('../live', () => ({
 }));
 
 import GoLiveChecklist from './GoLiveChecklist.vue';
-import { liveActivated } from '../mode';
+import { liveActivated, stripeConnected } from '../mode';
 
 const mountList = async () => {
   const wrapper = mount(GoLiveChecklist, { props: { merchantId: 'm1' }, global: { stubs: { RouterLink: RouterLinkStub } } });
@@ -42,6 +42,7 @@ beforeEach(() => {
   testInvoices = [];
   queries.length = 0;
   liveActivated.value = false;
+  stripeConnected.value = false;
 });
 
 describe('GoLiveChecklist', () => {
@@ -56,13 +57,17 @@ describe('GoLiveChecklist', () => {
     expect(wrapper.get('[data-checklist-item="callback"]').text()).toContain('Not done');
   });
 
-  it('marks what is done: a test invoice, a callback URL, live mode activated', async () => {
+  it('marks what is done: a test invoice, a callback URL, live mode activated, a Stripe account that takes charges', async () => {
     testInvoices = [{ id: 'inv_1' }];
     settings = { ...settings, callbackUrl: 'https://shop.example/callbacks' };
     liveActivated.value = true;
     const wrapper = await mountList();
     expect(done(wrapper)).toEqual({ invoice: 'true', callback: 'true', stripe: 'false', live: 'true' });
     expect(wrapper.text()).toContain('3 of 4 done');
+    stripeConnected.value = true;
+    await flushPromises();
+    expect(done(wrapper).stripe).toBe('true');
+    expect(wrapper.text()).toContain('4 of 4 done');
     expect(wrapper.get('[data-checklist-item="live"]').text()).toContain('Done');
   });
 
