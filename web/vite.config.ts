@@ -1,6 +1,9 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
+import type { Plugin } from 'vite';
+import { en } from './src/i18n/en';
+import { nb } from './src/i18n/nb';
 
 /**
  * Merchant dashboard code (src/merchant/**) and the Firebase SDK it uses are only ever reached
@@ -19,6 +22,41 @@ const PAYER_LATER = /[\\/]src[\\/](?:components[\\/]PhoneStep\.vue|stores[\\/]sa
 const SERVER_SHARED = /[\\/]functions[\\/]src[\\/]|[\\/]node_modules[\\/](?:zod|libphonenumber-js)[\\/]/;
 const isMerchantModule = (id: string) => MERCHANT_SRC.test(id) || FIREBASE.test(id) || SERVER_SHARED.test(id);
 
+/** The strings index.html's first paint of the pay page uses, in both languages, from src/i18n. */
+const FIRST_PAINT_KEYS = [
+  'app.name', 'app.switchLanguage', 'app.switchLanguageLabel', 'sandbox.banner', 'pay.title', 'receipt.reference',
+  'pay.sentTo', 'pay.dueBy', 'pay.choose', 'pay.noMethods', 'pay.card', 'pay.cardHint', 'pay.phone', 'pay.phoneHint', 'pay.secure',
+] as const;
+
+/**
+ * index.html paints an open invoice from the prefetched pay view before the app's JS runs. This
+ * gives it its strings, and (in builds) loads the entry through its `__payBoot`, after that first
+ * paint, instead of as a module script that would be evaluated first: still fetched at once
+ * (modulepreload), so the JS travels with the pay view as before.
+ */
+function payFirstPaint(): Plugin {
+  const messages = Object.fromEntries(
+    (['en', 'nb'] as const).map((lang) => [lang, Object.fromEntries(FIRST_PAINT_KEYS.map((key) => [key, (lang === 'nb' ? nb : en)[key] ?? en[key]]))]),
+  );
+  return {
+    name: 'pay-first-paint',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const json = JSON.stringify(messages).replace(/</g, '\\u003c');
+        let out = html.replace('/*FIRST_PAINT_MESSAGES*/null', json);
+        if (ctx.bundle) {
+          const entry = /<script type="module" crossorigin src="([^"]+)"><\/script>/;
+          const src = entry.exec(out)?.[1];
+          if (!src) throw new Error('pay-first-paint: no entry module script in index.html');
+          out = out.replace(entry, `<link rel="modulepreload" crossorigin href="${src}">\n    <script>__payBoot(${JSON.stringify(src)})</script>`);
+        }
+        return out;
+      },
+    },
+  };
+}
+
 const API_TARGET = 'http://127.0.0.1:5000';
 // `demo-*` projects exist only on the emulators (Firebase's convention): only their builds carry the
 // code that connects to them, so a production build cannot be pointed at local emulators.
@@ -28,6 +66,7 @@ export default defineConfig({
   define: { __USES_EMULATORS__: JSON.stringify(USES_EMULATORS) },
   plugins: [
     vue({ features: { optionsAPI: false, prodDevtools: false } }),
+    payFirstPaint(),
     VitePWA({
       registerType: 'autoUpdate',
       strategies: 'generateSW',

@@ -81,6 +81,96 @@ describe('the pay-view request starts before the app’s JS', () => {
   });
 });
 
+describe('the invoice is on screen before the app’s JS has run', () => {
+  /** A phone page whose app scripts are held back until `release()`, as on a slow network. */
+  async function heldPage() {
+    const page = await (await browser.newContext(PHONE)).newPage();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/assets/*.js', async (route) => {
+      await released;
+      await route.continue();
+    });
+    const appRan = () => page.evaluate(() => '__vue_app__' in (document.getElementById('app') ?? {}));
+    return { page, release, appRan };
+  }
+
+  const boxes = (page: import('playwright-core').Page) =>
+    page.evaluate(() =>
+      ['.merchant-name', '[data-testid="amount"]', '.description', '.hint.secure', '[data-method="card"]'].map((selector) => {
+        const all = [...document.querySelectorAll(selector)].filter((e) => (e as HTMLElement).offsetParent !== null);
+        const r = all[0]?.getBoundingClientRect();
+        return { selector, shown: all.length, text: all[0]?.textContent?.trim(), box: r && [r.x, r.y, r.width, r.height].map(Math.round) };
+      }),
+    );
+
+  it('paints merchant, amount and description from the prefetched view while the JS is held; the app then shows the same page in place, once, and pay by card works', async () => {
+    const { payUrl } = await invoice({ description: 'Kaffe & <img src=x onerror="window.__xss=1"> kake' });
+    const { page, release, appRan } = await heldPage();
+    await page.goto(payUrl);
+    await page.getByRole('heading', { name: 'Nordlys Kafé' }).waitFor();
+    expect(await page.getByTestId('amount').textContent()).toBe('NOK 129.00');
+    await page.getByText('Kaffe & <img src=x onerror="window.__xss=1"> kake', { exact: true }).waitFor();
+    await page.getByText('Secure payment. You will be shown a receipt when it is done.').waitFor();
+    expect(await appRan()).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    const before = await boxes(page);
+    expect(before.every((b) => b.shown === 1)).toBe(true);
+
+    release();
+    await expect.poll(appRan).toBe(true);
+    await expect.poll(() => page.locator('.first-paint').count()).toBe(0);
+    // The same page, in the same place: nothing moved, nothing shown twice.
+    expect(await boxes(page)).toEqual(before);
+    expect(await page.getByTestId('amount').count()).toBe(1);
+    expect(await page.locator('h1').count()).toBe(1);
+
+    await page.getByRole('button', { name: /Card/ }).click();
+    await page.waitForURL(/\/sandbox\/checkout\/cs_/);
+    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await page.getByRole('button', { name: 'Pay', exact: true }).click();
+    await page.waitForURL(/\/receipt$/);
+    await page.getByText('Paid', { exact: true }).first().waitFor({ timeout: 15_000 });
+  });
+
+  it('paints in the payer’s language with its money format, and a tap before the app is made on the app’s button', async () => {
+    const { payUrl } = await invoice({ payer: { phone: '+4791118005', locale: 'nb' } });
+    const { page, release, appRan } = await heldPage();
+    await page.goto(payUrl);
+    await page.getByRole('heading', { name: 'Velg hvordan du vil betale' }).waitFor();
+    expect(await page.getByTestId('amount').textContent()).toBe(new Intl.NumberFormat('nb-NO', { style: 'currency', currency: 'NOK' }).format(129));
+    expect(await page.getAttribute('html', 'lang')).toBe('nb');
+    expect(await appRan()).toBe(false);
+    await page.getByRole('button', { name: /Betal med kort/ }).click();
+    release();
+    await page.waitForURL(/\/sandbox\/checkout\/cs_/);
+  });
+
+  it('leaves a paid invoice, and a pay view that failed, to the app', async () => {
+    const { payUrl } = await invoice({ payer: { phone: '+4791118006' } });
+    const token = payUrl.split('/pay/')[1]!;
+    expect((await api('GET', `/pay/${token}`)).status).toBe(200);
+    const started = await api('POST', `/pay/${token}/transactions`, { body: { method: 'card' } });
+    const session = /\/sandbox\/checkout\/([^/?#]+)/.exec(started.body.next.url)![1]!;
+    await api('POST', `/sandbox/checkout/${session}/pay`, { body: { cardNumber: '4242 4242 4242 4242' } });
+    const paid = await heldPage();
+    await paid.page.goto(payUrl);
+    await paid.page.waitForTimeout(500);
+    expect(await paid.page.getByTestId('amount').count()).toBe(0);
+    paid.release();
+    await paid.page.waitForURL(/\/receipt$/);
+    await paid.page.getByText('Paid', { exact: true }).first().waitFor({ timeout: 15_000 });
+
+    const failed = await heldPage();
+    await failed.page.route(`**/api/v1/pay/${token}`, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"code":"unavailable"}' }));
+    await failed.page.goto(payUrl);
+    await failed.page.waitForTimeout(500);
+    expect(await failed.page.locator('.first-paint').count()).toBe(0);
+    failed.release();
+    await failed.page.getByRole('button', { name: 'Try again' }).waitFor();
+  });
+});
+
 describe('the payer’s language', () => {
   it('opens an invoice with payer.locale nb in Norwegian on an English phone, and keeps the payer’s own choice', async () => {
     const { payUrl } = await invoice({ payer: { phone: '+4791118002', locale: 'nb' } });
