@@ -82,7 +82,10 @@ describe('the pay-view request starts before the app’s JS', () => {
 });
 
 describe('the invoice is on screen before the app’s JS has run', () => {
-  /** A phone page whose app scripts are held back until `release()`, as on a slow network. */
+  /**
+   * A phone page whose app scripts are held back until `release()`, as on a slow network. Open it
+   * with waitUntil 'commit': a held module script would hold the load event.
+   */
   async function heldPage() {
     const page = await (await browser.newContext(PHONE)).newPage();
     let release!: () => void;
@@ -107,7 +110,7 @@ describe('the invoice is on screen before the app’s JS has run', () => {
   it('paints merchant, amount and description from the prefetched view while the JS is held; the app then shows the same page in place, once, and pay by card works', async () => {
     const { payUrl } = await invoice({ description: 'Kaffe & <img src=x onerror="window.__xss=1"> kake' });
     const { page, release, appRan } = await heldPage();
-    await page.goto(payUrl);
+    await page.goto(payUrl, { waitUntil: 'commit' });
     await page.getByRole('heading', { name: 'Nordlys Kafé' }).waitFor();
     expect(await page.getByTestId('amount').textContent()).toBe(new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'NOK' }).format(129));
     await page.getByText('Kaffe & <img src=x onerror="window.__xss=1"> kake', { exact: true }).waitFor();
@@ -136,7 +139,7 @@ describe('the invoice is on screen before the app’s JS has run', () => {
   it('paints in the payer’s language with its money format, and a tap before the app is made on the app’s button', async () => {
     const { payUrl } = await invoice({ payer: { phone: '+4791118005', locale: 'nb' } });
     const { page, release, appRan } = await heldPage();
-    await page.goto(payUrl);
+    await page.goto(payUrl, { waitUntil: 'commit' });
     await page.getByRole('heading', { name: 'Velg hvordan du vil betale' }).waitFor();
     expect(await page.getByTestId('amount').textContent()).toBe(new Intl.NumberFormat('nb-NO', { style: 'currency', currency: 'NOK' }).format(129));
     expect(await page.getAttribute('html', 'lang')).toBe('nb');
@@ -154,7 +157,7 @@ describe('the invoice is on screen before the app’s JS has run', () => {
     const session = /\/sandbox\/checkout\/([^/?#]+)/.exec(started.body.next.url)![1]!;
     await api('POST', `/sandbox/checkout/${session}/pay`, { body: { cardNumber: '4242 4242 4242 4242' } });
     const paid = await heldPage();
-    await paid.page.goto(payUrl);
+    await paid.page.goto(payUrl, { waitUntil: 'commit' });
     await paid.page.waitForTimeout(500);
     expect(await paid.page.getByTestId('amount').count()).toBe(0);
     paid.release();
@@ -163,7 +166,7 @@ describe('the invoice is on screen before the app’s JS has run', () => {
 
     const failed = await heldPage();
     await failed.page.route(`**/api/v1/pay/${token}`, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"code":"unavailable"}' }));
-    await failed.page.goto(payUrl);
+    await failed.page.goto(payUrl, { waitUntil: 'commit' });
     await failed.page.waitForTimeout(500);
     expect(await failed.page.locator('.first-paint').count()).toBe(0);
     failed.release();
