@@ -136,9 +136,19 @@ describe('the invoice is on screen before the app’s JS has run', () => {
     await page.getByText('Paid', { exact: true }).first().waitFor({ timeout: 15_000 });
   });
 
-  it('paints in the payer’s language with its money format, and a tap before the app is made on the app’s button', async () => {
+  it('paints in the payer’s language with its money format, the app keeps it from its start, and a tap before the app is made on the app’s button', async () => {
     const { payUrl } = await invoice({ payer: { phone: '+4791118005', locale: 'nb' } });
     const { page, release, appRan } = await heldPage();
+    // Every language the page's <html> takes, across the pages of the tab: never English here.
+    await page.addInitScript(() => {
+      const record = (mutations: MutationRecord[]) => {
+        for (const m of mutations) {
+          if (m.target !== document.documentElement) continue;
+          sessionStorage.setItem('langs', `${sessionStorage.getItem('langs') ?? ''} ${document.documentElement.lang}`);
+        }
+      };
+      new MutationObserver(record).observe(document, { subtree: true, attributes: true, attributeFilter: ['lang'] });
+    });
     await page.goto(payUrl, { waitUntil: 'commit' });
     await page.getByRole('heading', { name: 'Velg hvordan du vil betale' }).waitFor();
     expect(await page.getByTestId('amount').textContent()).toBe(new Intl.NumberFormat('nb-NO', { style: 'currency', currency: 'NOK' }).format(129));
@@ -147,6 +157,7 @@ describe('the invoice is on screen before the app’s JS has run', () => {
     await page.getByRole('button', { name: /Betal med kort/ }).click();
     release();
     await page.waitForURL(/\/sandbox\/checkout\/cs_/);
+    expect((await page.evaluate(() => sessionStorage.getItem('langs')))?.trim().split(' ')).not.toContain('en');
   });
 
   it('leaves a paid invoice, and a pay view that failed, to the app', async () => {
