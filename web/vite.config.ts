@@ -38,6 +38,8 @@ function payFirstPaint(): Plugin {
   const messages = Object.fromEntries(
     (['en', 'nb'] as const).map((lang) => [lang, Object.fromEntries(FIRST_PAINT_KEYS.map((key) => [key, (lang === 'nb' ? nb : en)[key] ?? en[key]]))]),
   );
+  const missing = FIRST_PAINT_KEYS.filter((key) => typeof en[key] !== 'string');
+  if (missing.length) throw new Error(`pay-first-paint: no such message in src/i18n/en.ts: ${missing.join(', ')}`);
   return {
     name: 'pay-first-paint',
     transformIndexHtml: {
