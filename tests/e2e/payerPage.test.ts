@@ -160,6 +160,17 @@ describe('the invoice is on screen before the app’s JS has run', () => {
     expect((await page.evaluate(() => sessionStorage.getItem('langs')))?.trim().split(' ')).not.toContain('en');
   });
 
+  it('a tap on the language switch before the app is there switches the app’s page', async () => {
+    const { payUrl } = await invoice({ payer: { phone: '+4791118007', locale: 'nb' } });
+    const { page, release, appRan } = await heldPage();
+    await page.goto(payUrl, { waitUntil: 'commit' });
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    expect(await appRan()).toBe(false);
+    release();
+    await page.getByRole('button', { name: /Pay with Card/ }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+  });
+
   it('leaves a paid invoice, and a pay view that failed, to the app', async () => {
     const { payUrl } = await invoice({ payer: { phone: '+4791118006' } });
     const token = payUrl.split('/pay/')[1]!;
