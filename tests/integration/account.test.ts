@@ -48,7 +48,7 @@ describe('GET /account', () => {
     expect(call.body).toMatchObject({ livemode: true, liveActivated: false, paymentMethods: [] });
     expect(call.body.methods).toEqual([
       { method: 'card', available: false, provider: null, missing: ['live_not_activated', 'provider_not_configured'] },
-      { method: 'phone', available: false, provider: null, missing: ['live_not_activated', 'provider_not_configured'] },
+      { method: 'phone', available: false, provider: null, missing: ['live_not_activated', 'provider_not_configured', 'strex_not_configured'] },
     ]);
   });
 
@@ -56,6 +56,12 @@ describe('GET /account', () => {
     await admin().db.collection('merchants').doc(merchant.merchantId).update({ liveActivatedAt: Timestamp.now() });
     const call = await api('GET', '/account', { key: liveKey });
     expect(call.body).toMatchObject({ livemode: true, liveActivated: true, paymentMethods: [] });
+    expect(call.body.methods.map((m: { missing: string[] }) => m.missing)).toEqual([['provider_not_configured'], ['provider_not_configured', 'strex_not_configured']]);
+  });
+
+  it("stops naming strex_not_configured once the merchant's Strex settings are set", async () => {
+    await admin().db.collection('merchants').doc(merchant.merchantId).update({ strex: { merchantId: 'account-shop', serviceCode: '14002', updatedAt: Timestamp.now() } });
+    const call = await api('GET', '/account', { key: liveKey });
     expect(call.body.methods.map((m: { missing: string[] }) => m.missing)).toEqual([['provider_not_configured'], ['provider_not_configured']]);
   });
 

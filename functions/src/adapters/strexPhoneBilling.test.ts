@@ -181,6 +181,15 @@ describe('strexPhoneBilling against a fake Strex API', () => {
     expect(await strex.status(req)).toEqual({ status: 'succeeded' });
   });
 
+  it("uses the merchant's own Strex merchant id and service code when the transaction names them", async () => {
+    const strex = billing();
+    const req = charge('+4791234567', { strex: { merchantId: 'shop-42_no', serviceCode: '14099' } });
+    await strex.start(req);
+    expect(fake.otpRequests.get(req.providerTransactionId)).toMatchObject({ MerchantId: 'shop-42_no' });
+    await strex.confirm(req, fake.pinSms.get(req.providerTransactionId)!);
+    expect(fake.transactionRequests.get(req.providerTransactionId)).toMatchObject({ MerchantId: 'shop-42_no', ServiceCode: '14099' });
+  });
+
   it('reports a declined subscription as insufficient funds', async () => {
     const strex = billing();
     const req = charge('+4790000002');

@@ -52,7 +52,7 @@ describe('methodAvailability', () => {
   it('says what each live method is missing', () => {
     expect(methodAvailability(live, { status: 'active', liveActivatedAt: null }, 'live')).toEqual([
       { method: 'card', available: false, provider: 'stripe', missing: ['live_not_activated', 'stripe_not_connected'] },
-      { method: 'phone', available: false, provider: null, missing: ['live_not_activated', 'provider_not_configured'] },
+      { method: 'phone', available: false, provider: null, missing: ['live_not_activated', 'provider_not_configured', 'strex_not_configured'] },
     ]);
     expect(availableMethods(methodAvailability(live, active, 'live'))).toEqual([]);
   });
@@ -67,6 +67,15 @@ describe('methodAvailability', () => {
     expect(card({ ...active, stripeConnect: { live: { ...connected, chargesEnabled: true } } })).toMatchObject({ available: true, missing: [] });
     // Test mode pays on the platform's test account until the merchant connects one.
     expect(methodAvailability(deploymentProviders({ ...defaults, cardProvider: 'stripe', stripeSecretKey: 'sk_test_abc' }), active, 'test')[0]).toMatchObject({ available: true });
+  });
+
+  it("offers live phone only once an operator has set the merchant's Strex merchant id and service code", () => {
+    const strex = deploymentProviders({ ...defaults, phoneBillingProvider: 'strex', strexBaseUrl: 'https://shared.target365.io' });
+    const phone = (merchant: Parameters<typeof methodAvailability>[1], mode: 'live' | 'test' = 'live') => methodAvailability(strex, merchant, mode)[1];
+    expect(phone(active)).toMatchObject({ available: false, provider: 'strex', missing: ['strex_not_configured'] });
+    expect(phone({ ...active, strex: { merchantId: 'shop-42', serviceCode: '14002', updatedAt: Timestamp.now() } })).toMatchObject({ available: true, missing: [] });
+    // Test mode keeps the sandbox (or Strex's test host on the deployment's own settings).
+    expect(phone(active, 'test')).toMatchObject({ available: true, provider: 'sandbox' });
   });
 
   it('offers nothing for a suspended merchant', () => {
