@@ -405,6 +405,10 @@ describe('every route, every answer, against the document', () => {
     expect((await call('POST', '/operator/merchants/{id}/platform-fee', { id: target }, { ...operator(), body: { platformFeeBps: 2.5 } })).status).toBe(400);
     expect((await call('POST', '/operator/merchants/{id}/platform-fee', { id: UNKNOWN.merchant }, { ...operator(), body: { platformFeeBps: 0 } })).status).toBe(404);
     expect((await call('POST', '/operator/merchants/{id}/platform-fee', { id: target }, { ...key(), body: { platformFeeBps: 0 } })).status).toBe(403);
+    expect((await call('POST', '/operator/merchants/{id}/strex', { id: target }, { ...operator(), body: { merchantId: 'openapi-shop', serviceCode: '14002' } })).status).toBe(200);
+    expect((await call('POST', '/operator/merchants/{id}/strex', { id: target }, { ...operator(), body: { merchantId: 'openapi shop', serviceCode: '14002' } })).status).toBe(400);
+    expect((await call('POST', '/operator/merchants/{id}/strex', { id: UNKNOWN.merchant }, { ...operator(), body: { merchantId: 'openapi-shop', serviceCode: '14002' } })).status).toBe(404);
+    expect((await call('POST', '/operator/merchants/{id}/strex', { id: target }, { ...key(), body: { merchantId: 'openapi-shop', serviceCode: '14002' } })).status).toBe(403);
 
     // Getting paid: this tier's card provider is the sandbox, so onboarding is refused with what is
     // missing; tests/stripe/connect.test.ts makes it succeed against the fake Stripe.

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FieldValue, Timestamp } from 'firebase-admin/firestore';
 import { api, freshPhone, tokenOf, validInvoice } from '../support/api';
 import { admin, createMerchant, type TestMerchant } from '../support/admin';
 import { parseStrexDlr, strexPhoneBilling } from '../../functions/src/adapters/strexPhoneBilling';
@@ -20,14 +21,18 @@ const API_KEY = 'strex-test-key';
  */
 function fakeStrex() {
   const status = new Map<string, [string, string]>();
+  /** The Merchant ids and service codes each call named, by Strex transaction id. */
+  const named = new Map<string, string[]>();
   const server = createServer(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
     if (req.headers['x-apikey'] !== API_KEY) return res.writeHead(401).end();
     const url = req.url ?? '';
+    const body = raw ? (JSON.parse(raw) as { TransactionId: string; MerchantId: string; ServiceCode?: string }) : null;
+    if (body) named.set(body.TransactionId, [...(named.get(body.TransactionId) ?? []), [body.MerchantId, body.ServiceCode].filter(Boolean).join('/')]);
     if (req.method === 'POST' && url === '/api/strex/one-time-passwords') return res.writeHead(201).end();
     if (req.method === 'POST' && url === '/api/strex/transactions') {
-      status.set((JSON.parse(raw) as { TransactionId: string }).TransactionId, ['Sent', 'None']);
+      status.set(body!.TransactionId, ['Sent', 'None']);
       return res.writeHead(201).end();
     }
     const lookUp = /^\/api\/strex\/transactions\/([^/]+)$/.exec(url);
@@ -38,7 +43,7 @@ function fakeStrex() {
     }
     return res.writeHead(404).end();
   });
-  return { server, status };
+  return { server, status, named };
 }
 
 const fake = fakeStrex();
@@ -108,6 +113,30 @@ describe('the operator of a Strex phone payment', () => {
     expect((await ref.get()).get('operator')).toBeUndefined();
     expect(await apply(dlr(providerId, 'Ok', 'no.ice'))).toBe('skipped');
     expect((await ref.get()).get('operator')).toBe('no.ice');
+  });
+
+  it("bills through the merchant's own Strex merchant id and service code, recorded on the transaction when it starts", async () => {
+    // Test mode without the merchant's settings: the deployment's own.
+    const before = await acceptedCharge();
+    expect(fake.named.get(before.providerId)).toEqual(['mer_test', 'mer_test/14002']);
+    expect((await before.ref.get()).get('strex')).toBeNull();
+
+    const merchantDoc = admin().db.collection('merchants').doc(merchant.merchantId);
+    await merchantDoc.update({ strex: { merchantId: 'shop-42_no', serviceCode: '14099', updatedAt: Timestamp.now() } });
+    try {
+      const { ref, providerId } = await acceptedCharge();
+      expect((await ref.get()).get('strex')).toEqual({ merchantId: 'shop-42_no', serviceCode: '14099' });
+      expect(fake.named.get(providerId)).toEqual(['shop-42_no', 'shop-42_no/14099']);
+    } finally {
+      await merchantDoc.update({ strex: FieldValue.delete() });
+    }
+  });
+
+  it("refuses a live phone payment while the merchant's Strex settings are missing", async () => {
+    const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: freshPhone() }, paymentMethods: ['phone'] }) });
+    // As if the invoice had been made live before the settings went missing: the start checks again.
+    await admin().db.collection('invoices').doc(created.body.id).update({ mode: 'live' });
+    await expect(startPayment(deps, { token: tokenOf(created.body.payUrl) }, 'phone')).rejects.toMatchObject({ code: 'invalid_state', options: { extra: { missing: 'strex_not_configured' } } });
   });
 
   it('answers an unknown id without writing', async () => {

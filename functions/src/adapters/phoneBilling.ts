@@ -1,3 +1,5 @@
+import type { StrexMerchant } from '../domain/types';
+
 /** One charge to a phone subscription, as every phone-billing operation receives it. */
 export interface PhoneChargeRequest {
   /** Our transaction id (`txn_…`). */
@@ -11,6 +13,8 @@ export interface PhoneChargeRequest {
   currency: 'NOK';
   merchantName: string;
   description: string;
+  /** Strex: the merchant's own Strex merchant and service code; absent, the deployment's (test mode only). */
+  strex?: StrexMerchant | null;
 }
 
 export type PhoneFailureCode =

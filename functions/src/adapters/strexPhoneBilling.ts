@@ -16,6 +16,7 @@ export interface StrexOptions {
   /** `https://test.target365.io` or `https://shared.target365.io`. */
   baseUrl: string;
   apiKey: string;
+  /** The deployment's Strex merchant and service code, for a charge that names none of its own (test mode). */
   merchantId: string;
   shortNumber: string;
   serviceCode: string;
@@ -155,7 +156,7 @@ export function strexPhoneBilling(options: StrexOptions): PhoneBilling {
     async start(req) {
       const answer = await call('POST', '/api/strex/one-time-passwords', {
         TransactionId: req.providerTransactionId,
-        MerchantId: options.merchantId,
+        MerchantId: req.strex?.merchantId ?? options.merchantId,
         Recipient: req.phone,
         // Spec: the PIN SMS names the merchant and the amount.
         MessagePrefix: `${req.merchantName}: ${formatMoney(req.amount, req.currency, 'nb')} –`,
@@ -169,9 +170,9 @@ export function strexPhoneBilling(options: StrexOptions): PhoneBilling {
         TransactionId: req.providerTransactionId,
         ShortNumber: options.shortNumber,
         Recipient: req.phone,
-        MerchantId: options.merchantId,
+        MerchantId: req.strex?.merchantId ?? options.merchantId,
         Price: toMajor(req.amount, req.currency),
-        ServiceCode: options.serviceCode,
+        ServiceCode: req.strex?.serviceCode ?? options.serviceCode,
         InvoiceText: req.description.slice(0, INVOICE_TEXT_MAX_LENGTH),
         OneTimePassword: pin,
       });

@@ -17,7 +17,9 @@ export type MissingReason =
   /** Live card goes to the merchant's own Stripe account (Connect): none is connected yet. */
   | 'stripe_not_connected'
   /** The connected account cannot take charges yet (onboarding unfinished, or Stripe disabled it). */
-  | 'stripe_charges_disabled';
+  | 'stripe_charges_disabled'
+  /** Live phone bills through the merchant's own Strex merchant id and service code: an operator has not set them. */
+  | 'strex_not_configured';
 
 /** The deployment's settings that decide the providers (params.ts, read once per instance). */
 export interface ProviderSettings {
@@ -76,7 +78,7 @@ export interface MethodAvailability {
 /** What a merchant can offer in a mode right now, and for each method what is missing. */
 export function methodAvailability(
   deployment: DeploymentProviders,
-  merchant: Pick<MerchantDoc, 'status' | 'liveActivatedAt' | 'stripeConnect'>,
+  merchant: Pick<MerchantDoc, 'status' | 'liveActivatedAt' | 'stripeConnect' | 'strex'>,
   mode: Mode,
 ): MethodAvailability[] {
   return PAYMENT_METHODS.map((method) => {
@@ -90,6 +92,8 @@ export function methodAvailability(
       if (!connected) missing.push('stripe_not_connected');
       else if (!chargeAccountFor(merchant, 'live')) missing.push('stripe_charges_disabled');
     }
+    // Live phone is only ever Strex, so the merchant's settings are missing whatever the deployment has.
+    if (mode === 'live' && method === 'phone' && !merchant.strex) missing.push('strex_not_configured');
     return { method, available: missing.length === 0, provider, missing };
   });
 }

@@ -3,16 +3,17 @@ import { z } from 'zod';
 import { DomainError, notFound } from './errors';
 import { newId } from './ids';
 import { merchantRef } from './merchants';
-import type { MerchantDoc, Mode } from './types';
+import type { MerchantDoc, Mode, StrexMerchant } from './types';
 
 /**
- * The platform operators' console: list merchants, activate live mode, suspend and reinstate.
+ * The platform operators' console: list merchants, activate live mode, suspend and reinstate, set
+ * the platform fee and the merchant's Strex account.
  * Operators are Firebase users with the custom claim `operator: true`, which only the project's
  * script (scripts/operator.mjs) grants. Every action is logged with who and when, in the same
  * transaction as the change it made.
  */
 
-export type OperatorAction = 'live_activated' | 'suspended' | 'reinstated' | 'platform_fee_set';
+export type OperatorAction = 'live_activated' | 'suspended' | 'reinstated' | 'platform_fee_set' | 'strex_set';
 
 export interface Operator {
   uid: string;
@@ -29,6 +30,8 @@ export interface OperatorLogDoc {
   reason: string | null;
   /** `platform_fee_set`: the fee set, in basis points. */
   platformFeeBps?: number;
+  /** `strex_set`: the Strex merchant id and service code set. */
+  strex?: StrexMerchant;
   at: Timestamp;
 }
 
@@ -43,7 +46,19 @@ export const platformFeeSchema = z.strictObject({
   reason: reasonSchema,
 });
 
-export type OperatorInput = { platformFeeBps?: number };
+/** The merchant's own Strex account: the merchant id Strex gave it and the service code its charges are billed under. */
+export const strexSettingsSchema = z.strictObject({
+  merchantId: z
+    .string({ error: 'Must be a string.' })
+    .trim()
+    .min(1, 'Required.')
+    .max(64, 'At most 64 characters.')
+    .regex(/^[A-Za-z0-9_-]*$/, 'Letters, digits, - and _ only.'),
+  serviceCode: z.string({ error: 'Must be a string.' }).trim().min(1, 'Required.').max(16, 'At most 16 digits.').regex(/^\d*$/, 'Digits only, e.g. 14002.'),
+  reason: reasonSchema,
+});
+
+export type OperatorInput = { platformFeeBps?: number; strex?: StrexMerchant };
 
 const iso = (t: Timestamp | null | undefined) => (t ? t.toDate().toISOString() : null);
 
@@ -77,6 +92,7 @@ export function merchantSummary(merchant: MerchantDoc) {
     liveActivated: Boolean(merchant.liveActivatedAt),
     liveActivatedAt: iso(merchant.liveActivatedAt),
     platformFeeBps: merchant.platformFeeBps ?? 0,
+    strex: merchant.strex ? { merchantId: merchant.strex.merchantId, serviceCode: merchant.strex.serviceCode, updatedAt: iso(merchant.strex.updatedAt) } : null,
     createdAt: iso(merchant.createdAt),
   };
 }
@@ -96,6 +112,10 @@ const ACTIONS: Record<OperatorAction, { applies: (m: MerchantDoc, input: Operato
   suspended: { applies: (m) => m.status !== 'suspended', patch: () => ({ status: 'suspended' }) },
   reinstated: { applies: (m) => m.status === 'suspended', patch: () => ({ status: 'active' }) },
   platform_fee_set: { applies: (m, input) => (m.platformFeeBps ?? 0) !== (input.platformFeeBps ?? 0), patch: (_now, input) => ({ platformFeeBps: input.platformFeeBps ?? 0 }) },
+  strex_set: {
+    applies: (m, input) => m.strex?.merchantId !== input.strex?.merchantId || m.strex?.serviceCode !== input.strex?.serviceCode,
+    patch: (now, input) => ({ strex: { merchantId: input.strex!.merchantId, serviceCode: input.strex!.serviceCode, updatedAt: now } }),
+  },
 };
 
 /**
@@ -122,6 +142,7 @@ export async function applyOperatorAction(db: Firestore, operator: Operator, mer
       operatorEmail: operator.email,
       reason,
       ...(action === 'platform_fee_set' ? { platformFeeBps: input.platformFeeBps ?? 0 } : {}),
+      ...(action === 'strex_set' && input.strex ? { strex: { merchantId: input.strex.merchantId, serviceCode: input.strex.serviceCode } } : {}),
       at: now,
     };
     tx.create(operatorLogRef(db).doc(entry.id), entry);

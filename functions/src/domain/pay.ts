@@ -168,6 +168,8 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
     const pepper = ownPin ? await pinPepper(db, tx) : null;
     // Stripe card payments go to the merchant's connected account (Connect), as of this attempt.
     const connect = method === 'card' && providers.card.name === 'stripe' ? ((await tx.get(merchantRef(db, invoice.merchantId))).data() as MerchantDoc) : null;
+    // Strex phone payments bill through the merchant's own Strex account, as of this attempt.
+    const strexOwner = method === 'phone' && providers.phone.name === 'strex' ? ((await tx.get(merchantRef(db, invoice.merchantId))).data() as MerchantDoc) : null;
     const now = Timestamp.now();
     invoice = expireIfDue(db, tx, invoice, now);
     if (invoice.status === 'cancelled' || invoice.status === 'expired') {
@@ -183,6 +185,10 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
     const connectedAccount = connect ? chargeAccountFor(connect, invoice.mode) : null;
     if (connect && invoice.mode === 'live' && !connectedAccount) {
       throw new DomainError('invalid_state', 'Card cannot be taken for this merchant now: its Stripe account cannot take charges yet.', { extra: { missing: 'stripe_charges_disabled' } });
+    }
+    const strex = strexOwner?.strex ? { merchantId: strexOwner.strex.merchantId, serviceCode: strexOwner.strex.serviceCode } : null;
+    if (strexOwner && invoice.mode === 'live' && !strex) {
+      throw new DomainError('invalid_state', 'Phone cannot be taken for this merchant now: its Strex account is not set up yet.', { extra: { missing: 'strex_not_configured' } });
     }
     if (optedOut) {
       throw new DomainError('invalid_state', 'This phone number has opted out of SMS (STOP), so no PIN can be sent. Reply START to opt in again, or pay by card.');
@@ -215,6 +221,7 @@ export async function startPayment(deps: StartPaymentDeps, locate: InvoiceLocato
       providerSessionExpiresAt: null,
       providerPaymentId: method === 'phone' ? randomUUID() : null,
       ...(method === 'card' ? { providerAccountId: connectedAccount, platformFee: connect && connectedAccount ? platformFeeFor(connect, invoice.amount) : null } : {}),
+      ...(strexOwner ? { strex } : {}),
       pinExpiresAt: method === 'phone' ? Timestamp.fromMillis(now.toMillis() + PIN_TTL_MS) : null,
       pinAttemptsLeft: method === 'phone' ? PIN_MAX_ATTEMPTS : null,
       amountRefunded: 0,
@@ -263,6 +270,7 @@ export function phoneChargeRequest(txn: TransactionDoc, invoice: Pick<InvoiceDoc
     currency: 'NOK',
     merchantName: invoice.merchantName,
     description: invoice.description,
+    strex: txn.strex ?? null,
   };
 }
 

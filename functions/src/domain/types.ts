@@ -24,6 +24,16 @@ export interface StripeConnectState extends ConnectAccountStatus {
   asOf: number;
 }
 
+/** Which Strex merchant a phone charge bills through, and under which service code. */
+export interface StrexMerchant {
+  merchantId: string;
+  serviceCode: string;
+}
+
+export interface StrexSettings extends StrexMerchant {
+  updatedAt: Timestamp;
+}
+
 export interface MerchantDoc {
   id: string;
   name: string;
@@ -37,6 +47,8 @@ export interface MerchantDoc {
   stripeConnect?: Partial<Record<Mode, StripeConnectState>>;
   /** The platform's fee on each card payment, in basis points of the amount, set by an operator; none when absent. */
   platformFeeBps?: number;
+  /** The merchant's own Strex (phone billing) account, set by an operator; live phone is offered only with it. */
+  strex?: StrexSettings;
   /** For a caller only, never stored: the methods its mode can take now (domain/modes.ts). */
   offerable?: PaymentMethod[];
   branding: { logoUrl?: string; accentColor?: string };
@@ -173,6 +185,8 @@ export interface TransactionDoc {
   providerAccountId?: string | null;
   /** The platform fee asked of the connected account (minor units), when there was one. */
   platformFee?: number | null;
+  /** Strex phone payments: the merchant's Strex merchant and service code as of the start (every later call uses them); null or absent on the deployment's own (test mode). */
+  strex?: StrexMerchant | null;
   /** Phone payments: when the PIN stops working, and wrong tries left. */
   pinExpiresAt: Timestamp | null;
   pinAttemptsLeft: number | null;

@@ -10,7 +10,7 @@ import {
 } from '../domain/schemas';
 import { acceptInvitationSchema, addUserSchema, createApiKeySchema, settingsPatchSchema, statsQuerySchema } from '../domain/console';
 import { signupSchema } from '../domain/signup';
-import { operatorActionSchema, platformFeeSchema } from '../domain/operator';
+import { operatorActionSchema, platformFeeSchema, strexSettingsSchema } from '../domain/operator';
 import { INVOICE_STATUSES, SMS_STATUSES, TRANSACTION_STATUSES } from '../domain/status';
 import { CALLBACK_TYPES } from '../domain/types';
 import { INVOICE_CSV_COLUMNS, METADATA_COLUMN_PREFIX, READ_ONLY_CSV_COLUMNS } from '../domain/csvColumns';
@@ -323,8 +323,8 @@ export const accountSchema = z
         available: z.boolean(),
         provider: z.enum(['stripe', 'strex', 'sandbox']).nullable().describe('Who takes the method in this mode; null when the deployment has no provider for it.'),
         missing: z
-          .array(z.enum(['provider_not_configured', 'live_not_activated', 'merchant_suspended', 'stripe_not_connected', 'stripe_charges_disabled']))
-          .describe('Why it cannot be offered: `provider_not_configured` (this deployment has no provider for the method in this mode; live mode never uses a sandbox or test credentials), `live_not_activated` (an operator has not activated live mode), `merchant_suspended`, `stripe_not_connected` (live card goes to the merchant’s own Stripe account, and none is connected: an owner connects one in Settings), `stripe_charges_disabled` (the connected account cannot take charges yet: Stripe still needs details). Empty when available.'),
+          .array(z.enum(['provider_not_configured', 'live_not_activated', 'merchant_suspended', 'stripe_not_connected', 'stripe_charges_disabled', 'strex_not_configured']))
+          .describe('Why it cannot be offered: `provider_not_configured` (this deployment has no provider for the method in this mode; live mode never uses a sandbox or test credentials), `live_not_activated` (an operator has not activated live mode), `merchant_suspended`, `stripe_not_connected` (live card goes to the merchant’s own Stripe account, and none is connected: an owner connects one in Settings), `stripe_charges_disabled` (the connected account cannot take charges yet: Stripe still needs details), `strex_not_configured` (live phone bills through the merchant’s own Strex merchant id and service code, and an operator has not set them). Empty when available.'),
       }),
     ),
   })
@@ -360,6 +360,10 @@ const operatorMerchantSchema = z.object({
   liveActivated: z.boolean(),
   liveActivatedAt: nullableDateTime,
   platformFeeBps: z.number().int().describe('The platform’s fee on card payments on the merchant’s connected Stripe account, in basis points.'),
+  strex: z
+    .object({ merchantId: z.string(), serviceCode: z.string(), updatedAt: nullableDateTime })
+    .nullable()
+    .describe('The merchant’s own Strex account its live phone payments bill through; null until an operator sets it.'),
   createdAt: nullableDateTime,
 });
 
@@ -384,13 +388,14 @@ export const operatorLogSchema = z.object({
   data: z.array(
     z.object({
       id: z.string(),
-      action: z.enum(['live_activated', 'suspended', 'reinstated', 'platform_fee_set']),
+      action: z.enum(['live_activated', 'suspended', 'reinstated', 'platform_fee_set', 'strex_set']),
       merchantId: z.string(),
       merchantName: z.string(),
       operatorUid: z.string(),
       operatorEmail: z.string().nullable(),
       reason: z.string().nullable(),
       platformFeeBps: z.number().int().optional().describe('`platform_fee_set`: the fee set.'),
+      strex: z.object({ merchantId: z.string(), serviceCode: z.string() }).optional().describe('`strex_set`: the Strex merchant id and service code set.'),
       at: nullableDateTime,
     }),
   ),
@@ -571,6 +576,7 @@ const INPUT_COMPONENTS: Record<string, z.ZodType> = {
   SignupRequest: signupSchema,
   OperatorActionRequest: operatorActionSchema,
   PlatformFeeRequest: platformFeeSchema,
+  StrexSettingsRequest: strexSettingsSchema,
   AddUserRequest: addUserSchema,
   AcceptInvitationRequest: acceptInvitationSchema,
 };
@@ -1067,6 +1073,22 @@ const OPERATIONS: Operation[] = [
     response: 'OperatorActionResult',
     responseDescription: 'The merchant after the change.',
     idempotencyNote: 'Not needed: setting the fee it already has changes and logs nothing.',
+    errors: [400, 401, 403, 404, 429],
+  },
+  {
+    method: 'POST',
+    path: '/operator/merchants/{id}/strex',
+    operationId: 'operatorSetStrex',
+    summary: 'Set the merchant’s Strex merchant id and service code (phone billing)',
+    description:
+      'The merchant’s own Strex account: live phone payments are offered only once it is set (until then GET /account names `strex_not_configured`), and each phone payment bills through the settings as of its start. Test mode uses them too when set, else the deployment’s. Logged like the other actions.',
+    tag: 'Operator',
+    access: 'operator',
+    body: bodyOf('StrexSettingsRequest'),
+    status: 200,
+    response: 'OperatorActionResult',
+    responseDescription: 'The merchant after the change.',
+    idempotencyNote: 'Not needed: setting what it already has changes and logs nothing.',
     errors: [400, 401, 403, 404, 429],
   },
   { method: 'GET', path: '/operator/log', operationId: 'operatorLog', summary: 'Operator actions, newest first (at most 100)', tag: 'Operator', access: 'operator', status: 200, response: 'OperatorLog', responseDescription: 'Who did what, when.', errors: [401, 403, 429] },

@@ -5,7 +5,7 @@ import { jsonBody } from '../request';
 import { DomainError } from '../../domain/errors';
 import { parseOrThrow } from '../../domain/schemas';
 import { signedInUser } from '../auth';
-import { applyOperatorAction, listMerchants, listOperatorLog, operatorActionSchema, operatorFromClaims, platformFeeSchema, type Operator, type OperatorAction } from '../../domain/operator';
+import { applyOperatorAction, listMerchants, listOperatorLog, operatorActionSchema, operatorFromClaims, platformFeeSchema, strexSettingsSchema, type Operator, type OperatorAction } from '../../domain/operator';
 
 /** Operators sign in like dashboard users; their ID token must carry the `operator` claim. No API key ever works here. */
 async function operatorOf(request: ApiRequest): Promise<Operator> {
@@ -41,5 +41,12 @@ export function operatorRoutes(router: Router<Services>): void {
     const operator = await operatorOf(request);
     const { platformFeeBps, reason } = parseOrThrow(platformFeeSchema, jsonBody(request));
     return { status: 200, body: await applyOperatorAction(services.db, operator, id!, 'platform_fee_set', reason ?? null, { platformFeeBps }) };
+  });
+
+  // The merchant's own Strex account, which its live phone payments bill through.
+  router.on('POST', '/operator/merchants/:id/strex', async (request, { id }, services) => {
+    const operator = await operatorOf(request);
+    const { merchantId, serviceCode, reason } = parseOrThrow(strexSettingsSchema, jsonBody(request));
+    return { status: 200, body: await applyOperatorAction(services.db, operator, id!, 'strex_set', reason ?? null, { strex: { merchantId, serviceCode } }) };
   });
 }
