@@ -46,30 +46,6 @@ describe('platform operators', () => {
     expect(live.body.secret).toMatch(/^sk_live_/);
   }, 120_000);
 
-  it('set a merchant’s Strex merchant id and service code: operators only, validated field by field, stored and logged', async () => {
-    const path = `/operator/merchants/${merchant.merchantId}/strex`;
-    const body = { merchantId: 'shop-42_no', serviceCode: '14002' };
-    expect((await api('POST', path, { key: ownerToken, body })).status).toBe(403);
-    expect((await api('POST', path, { key: merchant.apiKey, body })).status).toBe(403);
-    const bad = await api('POST', path, { key: operatorToken, body: { merchantId: 'shop 42', serviceCode: '' } });
-    expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual([
-      ['merchantId', 'invalid_format'],
-      ['serviceCode', 'too_small'],
-    ]);
-    const set = await api('POST', path, { key: operatorToken, body });
-    expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ id: merchant.merchantId, strex: { merchantId: 'shop-42_no', serviceCode: '14002', updatedAt: expect.any(String) }, changed: true });
-    expect((await api('POST', path, { key: operatorToken, body })).body.changed).toBe(false);
-    const stored = (await admin().db.collection('merchants').doc(merchant.merchantId).get()).get('strex');
-    expect(stored).toMatchObject(body);
-    const log = await api('GET', '/operator/log', { key: operatorToken });
-    const entries = log.body.data.filter((e: { merchantId: string; action: string }) => e.merchantId === merchant.merchantId && e.action === 'strex_set');
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ operatorEmail: OPERATOR_EMAIL, strex: body });
-    expect((await api('POST', '/operator/merchants/mer_missing/strex', { key: operatorToken, body })).status).toBe(404);
-  }, 60_000);
-
   it('suspend: keys get 403 merchant_suspended, pay links are unavailable, queued SMS are not sent; reinstating undoes it', async () => {
     const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ sendAt: new Date(Date.now() + 3_600_000).toISOString() }) });
     expect(created.status).toBe(201);
@@ -107,6 +83,30 @@ describe('platform operators', () => {
       ['live_activated', null],
     ]);
   }, 180_000);
+
+  it('set a merchant’s Strex merchant id and service code: operators only, validated field by field, stored and logged', async () => {
+    const path = `/operator/merchants/${merchant.merchantId}/strex`;
+    const body = { merchantId: 'shop-42_no', serviceCode: '14002' };
+    expect((await api('POST', path, { key: ownerToken, body })).status).toBe(403);
+    expect((await api('POST', path, { key: merchant.apiKey, body })).status).toBe(403);
+    const bad = await api('POST', path, { key: operatorToken, body: { merchantId: 'shop 42', serviceCode: '' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string; code: string }) => [e.field, e.code])).toEqual([
+      ['merchantId', 'invalid_format'],
+      ['serviceCode', 'too_small'],
+    ]);
+    const set = await api('POST', path, { key: operatorToken, body });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ id: merchant.merchantId, strex: { merchantId: 'shop-42_no', serviceCode: '14002', updatedAt: expect.any(String) }, changed: true });
+    expect((await api('POST', path, { key: operatorToken, body })).body.changed).toBe(false);
+    const stored = (await admin().db.collection('merchants').doc(merchant.merchantId).get()).get('strex');
+    expect(stored).toMatchObject(body);
+    const log = await api('GET', '/operator/log', { key: operatorToken });
+    const entries = log.body.data.filter((e: { merchantId: string; action: string }) => e.merchantId === merchant.merchantId && e.action === 'strex_set');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ operatorEmail: OPERATOR_EMAIL, strex: body });
+    expect((await api('POST', '/operator/merchants/mer_missing/strex', { key: operatorToken, body })).status).toBe(404);
+  }, 60_000);
 });
 
 describe('firestore.rules for operators', () => {
