@@ -199,14 +199,11 @@ function report(t, c) {
     ];
     const executions = Object.entries(t.executions ?? {}).sort((x, y) => y[1].totalMs - x[1].totalMs);
     for (const [name, e] of executions) {
-      rows.push([
-        `  emulator ran ${name}`,
-        `${e.count}×, mean ${(e.totalMs / e.count).toFixed(0)} ms, max ${(e.maxMs / 1000).toFixed(1)} s, sum ${(e.totalMs / 1000).toFixed(0)} s`,
-      ]);
+      rows.push([`  emulator ran ${name}`, `${e.count}×, mean ${(e.totalMs / e.count).toFixed(0)} ms, max ${(e.maxMs / 1000).toFixed(1)} s, sum ${(e.totalMs / 1000).toFixed(0)} s`]);
     }
     console.log(table(rows, ['l', 'l']));
     console.log(
-      '  (emulator figures: the Cloud Tasks emulator ignores schedules, so each invoice\'s expireInvoice task and the outbox\'s' +
+      "  (emulator figures: the Cloud Tasks emulator ignores schedules, so each invoice's expireInvoice task and the outbox's" +
         ' delivery receipt run at once, beside the dispatches, and the Firestore emulator is slow with concurrent transactions)',
     );
   } else {
@@ -241,7 +238,10 @@ function report(t, c) {
     }
     console.log('\n  where the operations go (callbackUrl set; r = reads, w = writes, by collection):');
     for (const s of withCb.steps) {
-      const fmt = (m) => Object.entries(m).map(([k, v]) => (v > 1 ? `${k}×${v}` : k)).join(', ') || '–';
+      const fmt = (m) =>
+        Object.entries(m)
+          .map(([k, v]) => (v > 1 ? `${k}×${v}` : k))
+          .join(', ') || '–';
       console.log(`    ${s.name}\n      r: ${fmt(s.readDetail)}\n      w: ${fmt(s.writeDetail)}`);
     }
     console.log(
@@ -333,8 +333,8 @@ async function innerThroughput() {
       const perSecond = /maxDispatchesPerSecond:\s*(\d+)/.exec(handler)?.[1];
       const concurrent = /maxConcurrentDispatches:\s*(\d+)/.exec(handler)?.[1];
       if (perSecond || concurrent) {
-        queueLimits = `maxDispatchesPerSecond ${perSecond ?? '–'}, maxConcurrentDispatches ${concurrent ?? '–'}` +
-          (perSecond ? ` (floor for ${INVOICES}: ${(INVOICES / Number(perSecond)).toFixed(0)} s)` : '');
+        queueLimits =
+          `maxDispatchesPerSecond ${perSecond ?? '–'}, maxConcurrentDispatches ${concurrent ?? '–'}` + (perSecond ? ` (floor for ${INVOICES}: ${(INVOICES / Number(perSecond)).toFixed(0)} s)` : '');
       }
     } catch {
       // informative only
@@ -380,7 +380,6 @@ async function waitForApi() {
 }
 
 // ─── Inner B: cost per invoice, inside emulators:exec with Firestore and Auth only ───────────
-
 
 async function innerCost() {
   const projectId = process.env.GCLOUD_PROJECT || PROJECT;
@@ -443,7 +442,12 @@ async function innerCost() {
         runIdempotent(db, { merchantId: merchant.id, key: undefined, method: 'POST', path: '/invoices', body }, (tx) => createInvoice(db, tx, merchant, input, BASE_URL)),
       );
       const invoiceId = created.body.id;
-      const invoice = () => db.collection('invoices').doc(invoiceId).get().then((s) => s.data()); // uncounted (no step)
+      const invoice = () =>
+        db
+          .collection('invoices')
+          .doc(invoiceId)
+          .get()
+          .then((s) => s.data()); // uncounted (no step)
       const { payToken, sms } = await invoice();
 
       const dispatched = await step(STEP.dispatch, () => dispatchSms(db, sender, sms.messageId));
@@ -473,9 +477,7 @@ async function innerCost() {
       if (receiptView.invoice.status !== 'paid') throw new Error(`the receipt view shows ${receiptView.invoice.status}`);
 
       // Every callback event the invoice produced, in order, delivered by the real deliverCallback.
-      const events = (await db.collection('callbackEvents').where('invoiceId', '==', invoiceId).get()).docs
-        .map((d) => d.data())
-        .sort((x, y) => x.sequence - y.sequence);
+      const events = (await db.collection('callbackEvents').where('invoiceId', '==', invoiceId).get()).docs.map((d) => d.data()).sort((x, y) => x.sequence - y.sequence);
       const posted = [];
       const post = async (url, headers, payload) => {
         posted.push({ url, headers, payload });
@@ -525,9 +527,7 @@ async function innerCost() {
     const body = JSON.stringify({ amount: 10_000, currency: 'NOK', description: 'Coffee', payer: { phone: '+4791234568' }, reference: `bench-${base62(8)}` });
     const input = parseOrThrow(createInvoiceSchema, JSON.parse(body));
     const { counts: idempotency } = await meter.measure('create with Idempotency-Key', () =>
-      runIdempotent(db, { merchantId: merchant.id, key: `bench-${base62(12)}`, method: 'POST', path: '/invoices', body }, (tx) =>
-        createInvoice(db, tx, merchant, input, BASE_URL),
-      ),
+      runIdempotent(db, { merchantId: merchant.id, key: `bench-${base62(12)}`, method: 'POST', path: '/invoices', body }, (tx) => createInvoice(db, tx, merchant, input, BASE_URL)),
     );
 
     writeFileSync(
@@ -669,7 +669,13 @@ async function selfTest(db, meter, fs) {
         tx.update(col.doc(`${id}-b`), { n: 2 });
       }),
     );
-    await expect('batch of 2', 0, 2, () => db.batch().set(col.doc(`${id}-c`), { n: 1 }).set(col.doc(`${id}-d`), { n: 1 }).commit());
+    await expect('batch of 2', 0, 2, () =>
+      db
+        .batch()
+        .set(col.doc(`${id}-c`), { n: 1 })
+        .set(col.doc(`${id}-d`), { n: 1 })
+        .commit(),
+    );
     await expect('getAll of 3', 3, 0, () => db.getAll(col.doc(`${id}-b`), col.doc(`${id}-c`), col.doc(`${id}-x`)));
     await expect('query of 3 docs', 3, 0, () => col.where(fs.FieldPath.documentId(), '>=', id).get());
     await expect('empty query', 1, 0, () => col.where('n', '==', 999).get());

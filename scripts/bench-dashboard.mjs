@@ -90,11 +90,11 @@ async function outer() {
   console.log(`› Starting the emulators (${EMULATORS}) and measuring…`);
   let result;
   try {
-    result = spawnSync(
-      firebaseBin,
-      ['emulators:exec', '--non-interactive', '--project', PROJECT, '--only', EMULATORS, 'node scripts/bench-dashboard.mjs --inner'],
-      { cwd: root, stdio: 'inherit', env: { ...emulatorEnv(), CHROME_PATH: CHROME, BENCH_RESULT_FILE: RESULT_FILE } },
-    );
+    result = spawnSync(firebaseBin, ['emulators:exec', '--non-interactive', '--project', PROJECT, '--only', EMULATORS, 'node scripts/bench-dashboard.mjs --inner'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...emulatorEnv(), CHROME_PATH: CHROME, BENCH_RESULT_FILE: RESULT_FILE },
+    });
   } finally {
     cleanup();
   }
@@ -375,9 +375,10 @@ async function seedInvoices(db, Timestamp, merchant, base62) {
         resends: 0,
         queuedAt: ts(created),
       },
-      transaction: paid || status === 'processing'
-        ? { id: `txn_${base62(22)}`, method: i % 3 ? 'card' : 'phone', provider: 'sandbox', status: status === 'processing' ? 'processing' : status === 'paid' ? 'succeeded' : 'refunded' }
-        : null,
+      transaction:
+        paid || status === 'processing'
+          ? { id: `txn_${base62(22)}`, method: i % 3 ? 'card' : 'phone', provider: 'sandbox', status: status === 'processing' ? 'processing' : status === 'paid' ? 'succeeded' : 'refunded' }
+          : null,
       amountRefunded: status === 'refunded' ? amount : status === 'partially_refunded' ? Math.round(amount / 2) : 0,
       refundPending: 0,
       callbackSequence: 0,

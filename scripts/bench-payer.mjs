@@ -29,7 +29,6 @@ const BUDGET = 60 * 1024; // 61,440 bytes: JS + CSS
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
-
 // ─── Bundle budget ──────────────────────────────────────────────────────────────────────────
 
 function bundleBudget() {
@@ -138,11 +137,11 @@ async function lighthouseOuter() {
   console.log(`› Starting the emulators (${EMULATORS}) and running Lighthouse ${RUNS}× per page…`);
   let result;
   try {
-    result = spawnSync(
-      firebaseBin,
-      ['emulators:exec', '--non-interactive', '--project', PROJECT, '--only', EMULATORS, 'node scripts/bench-payer.mjs --lighthouse-inner'],
-      { cwd: root, stdio: 'inherit', env: { ...emulatorEnv(), CHROME_PATH: CHROME, BENCH_RESULT_FILE: RESULT_FILE } },
-    );
+    result = spawnSync(firebaseBin, ['emulators:exec', '--non-interactive', '--project', PROJECT, '--only', EMULATORS, 'node scripts/bench-payer.mjs --lighthouse-inner'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...emulatorEnv(), CHROME_PATH: CHROME, BENCH_RESULT_FILE: RESULT_FILE },
+    });
   } finally {
     cleanup();
   }
@@ -170,7 +169,12 @@ function reportLighthouse(bundle, r) {
   console.log(`LCP empty Vue page         ${ms(empty)} median (runs: ${runs(r.empty)}; performance ${median(r.empty.map((x) => x.score)).toFixed(2)})`);
   console.log(`ratio pay / empty          ${ratio.toFixed(2)} (of the medians; of the minimums ${(Math.min(...r.pay.map((x) => x.lcp)) / Math.min(...r.empty.map((x) => x.lcp))).toFixed(2)})`);
   const phases = r.pay[r.pay.length >> 1]?.phases;
-  if (phases && Object.keys(phases).length) console.log(`pay page LCP phases         ${Object.entries(phases).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+  if (phases && Object.keys(phases).length)
+    console.log(
+      `pay page LCP phases         ${Object.entries(phases)
+        .map(([k, v]) => `${k} ${v} ms`)
+        .join(', ')}`,
+    );
   console.log(`targets                    ratio ≤ ${TARGET_RATIO} ${ratio <= TARGET_RATIO ? '✔' : '✖'}, LCP ≤ ${TARGET_LCP_MS} ms ${pay <= TARGET_LCP_MS ? '✔' : '✖'}`);
   console.log(`(Lighthouse ${r.lighthouseVersion}, ${r.userAgent}; raw figures in ${posix.relative(root, RESULT_FILE)})`);
   return ok;
@@ -236,10 +240,7 @@ async function lighthouseInner() {
       pay.push(await measure(payUrl));
       console.log(`› run ${i + 1}/${RUNS}: pay ${Math.round(pay.at(-1).lcp)} ms, empty ${Math.round(empty.at(-1).lcp)} ms`);
     }
-    writeFileSync(
-      process.env.BENCH_RESULT_FILE || RESULT_FILE,
-      JSON.stringify({ payUrl, emptyUrl, lighthouseVersion: pay[0].lighthouseVersion, userAgent: pay[0].userAgent, pay, empty }, null, 2),
-    );
+    writeFileSync(process.env.BENCH_RESULT_FILE || RESULT_FILE, JSON.stringify({ payUrl, emptyUrl, lighthouseVersion: pay[0].lighthouseVersion, userAgent: pay[0].userAgent, pay, empty }, null, 2));
     await chrome.kill();
     process.exit(0);
   } catch (error) {

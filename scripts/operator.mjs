@@ -19,7 +19,7 @@ function parseArgs(argv) {
     args.splice(at, 2);
   }
   const [command, email] = args;
-  if (!['grant', 'revoke', 'list'].includes(command) || (command !== 'list' && !email) || !project && !process.env.FIREBASE_AUTH_EMULATOR_HOST) {
+  if (!['grant', 'revoke', 'list'].includes(command) || (command !== 'list' && !email) || (!project && !process.env.FIREBASE_AUTH_EMULATOR_HOST)) {
     throw new Error(process.env.FIREBASE_AUTH_EMULATOR_HOST || project ? USAGE : `${USAGE}\nSet FIREBASE_AUTH_EMULATOR_HOST for the emulators, or pass --project for a real project.`);
   }
   return { command, email: email?.trim().toLowerCase(), project: project ?? 'demo-smspay' };

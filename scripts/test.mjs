@@ -39,11 +39,11 @@ run('npx', ['vitest', 'run', '--config', 'tests/vitest.deploy.config.ts', ...rep
 
 step('Integration and e2e tests on the emulators');
 const emulatorRun = (project, config, report) => {
-  const result = spawnSync(
-    firebaseBin,
-    ['emulators:exec', '--non-interactive', '--project', project, '--only', EMULATORS, `npx vitest run --config ${config} ${reporters(report).join(' ')}`],
-    { cwd: root, stdio: 'inherit', env: { ...emulatorEnv(), CHROME_PATH: chrome } },
-  );
+  const result = spawnSync(firebaseBin, ['emulators:exec', '--non-interactive', '--project', project, '--only', EMULATORS, `npx vitest run --config ${config} ${reporters(report).join(' ')}`], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...emulatorEnv(), CHROME_PATH: chrome },
+  });
   if (result.status !== 0) fail(`The emulator tests (${config}) failed (exit ${result.status}).`);
 };
 emulatorRun(PROJECT, 'tests/vitest.config.ts', 'emulators');

@@ -24,8 +24,21 @@ const isMerchantModule = (id: string) => MERCHANT_SRC.test(id) || FIREBASE.test(
 
 /** The strings index.html's first paint of the pay page uses, in both languages, from src/i18n. */
 const FIRST_PAINT_KEYS = [
-  'app.name', 'app.switchLanguage', 'app.switchLanguageLabel', 'sandbox.banner', 'pay.title', 'receipt.reference',
-  'pay.sentTo', 'pay.dueBy', 'pay.choose', 'pay.noMethods', 'pay.card', 'pay.cardHint', 'pay.phone', 'pay.phoneHint', 'pay.secure',
+  'app.name',
+  'app.switchLanguage',
+  'app.switchLanguageLabel',
+  'sandbox.banner',
+  'pay.title',
+  'receipt.reference',
+  'pay.sentTo',
+  'pay.dueBy',
+  'pay.choose',
+  'pay.noMethods',
+  'pay.card',
+  'pay.cardHint',
+  'pay.phone',
+  'pay.phoneHint',
+  'pay.secure',
 ] as const;
 
 /**
@@ -35,9 +48,7 @@ const FIRST_PAINT_KEYS = [
  * (modulepreload), so the JS travels with the pay view as before.
  */
 function payFirstPaint(): Plugin {
-  const messages = Object.fromEntries(
-    (['en', 'nb'] as const).map((lang) => [lang, Object.fromEntries(FIRST_PAINT_KEYS.map((key) => [key, (lang === 'nb' ? nb : en)[key] ?? en[key]]))]),
-  );
+  const messages = Object.fromEntries((['en', 'nb'] as const).map((lang) => [lang, Object.fromEntries(FIRST_PAINT_KEYS.map((key) => [key, (lang === 'nb' ? nb : en)[key] ?? en[key]]))]));
   const missing = FIRST_PAINT_KEYS.filter((key) => typeof en[key] !== 'string');
   if (missing.length) throw new Error(`pay-first-paint: no such message in src/i18n/en.ts: ${missing.join(', ')}`);
   return {

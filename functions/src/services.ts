@@ -94,8 +94,7 @@ function phoneBilling(name: TransactionProvider): PhoneBilling {
   });
 }
 
-const noProvider = (method: string, mode: Mode) =>
-  new DomainError('invalid_state', `This deployment has no ${method} provider in ${mode} mode.`, { extra: { missing: 'provider_not_configured' } });
+const noProvider = (method: string, mode: Mode) => new DomainError('invalid_state', `This deployment has no ${method} provider in ${mode} mode.`, { extra: { missing: 'provider_not_configured' } });
 
 let services: Services | undefined;
 
@@ -123,7 +122,8 @@ export function getServices(): Services {
     },
     get connect() {
       const card = this.card;
-      if (card.name !== 'stripe') throw new DomainError('invalid_state', `Connecting a Stripe account needs Stripe as the card provider in ${mode} mode.`, { extra: { missing: 'provider_not_configured' } });
+      if (card.name !== 'stripe')
+        throw new DomainError('invalid_state', `Connecting a Stripe account needs Stripe as the card provider in ${mode} mode.`, { extra: { missing: 'provider_not_configured' } });
       return card as StripeCardProvider;
     },
     get phone() {

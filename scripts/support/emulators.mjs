@@ -44,11 +44,7 @@ export function firestoreEmulatorEnv() {
   if (!existsSync(wrapper)) {
     mkdirSync(dir, { recursive: true });
     const manifest = join(dir, 'manifest.txt');
-    writeFileSync(
-      manifest,
-      'Main-Class: com.google.cloud.datastore.emulator.firestore.CloudFirestore\n' +
-        `Class-Path: file:${GCLOUD_FIRESTORE_JAR}\n`,
-    );
+    writeFileSync(manifest, 'Main-Class: com.google.cloud.datastore.emulator.firestore.CloudFirestore\n' + `Class-Path: file:${GCLOUD_FIRESTORE_JAR}\n`);
     execFileSync('jar', ['cfm', wrapper, manifest]);
     rmSync(manifest);
   }
@@ -78,7 +74,12 @@ export function ensureLocalSecrets() {
   const present = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const missing = Object.entries(LOCAL_SECRETS).filter(([name]) => !new RegExp(`^${name}=`, 'm').test(present));
   if (missing.length) appendFileSync(file, (present && !present.endsWith('\n') ? '\n' : '') + missing.map(([k, v]) => `${k}=${v}\n`).join(''));
-  return Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }
 
 /** The environment every emulator run gets: never ask a cloud metadata server anything. */

@@ -22,32 +22,41 @@ export async function seedMerchant(projectId, merchant) {
   const db = getFirestore(app);
   const auth = getAuth(app);
   const now = Timestamp.now();
-  await db.collection('merchants').doc(merchant.merchantId).set({
-    id: merchant.merchantId,
-    name: merchant.name,
-    mode: 'test',
-    status: 'active',
-    liveActivatedAt: null,
-    branding: { accentColor: merchant.accentColor ?? '#0b57d0' },
-    settings: {
-      paymentMethods: merchant.paymentMethods ?? ['card', 'phone'],
-      locale: 'en',
-      ...(merchant.callbackUrl ? { callbackUrl: merchant.callbackUrl } : {}),
-    },
-    createdAt: now,
-  });
-  await db.collection('apiKeys').doc(createHash('sha256').update(merchant.apiKey).digest('hex')).set({
-    merchantId: merchant.merchantId,
-    mode: 'test',
-    prefix: merchant.apiKey.slice(0, 12),
-    name: 'Seeded key',
-    createdAt: now,
-    revokedAt: null,
-    lastUsedAt: null,
-  });
-  await db.collection('merchantSecrets').doc(merchant.merchantId).set({
-    webhookSecrets: [{ secret: merchant.webhookSecret, createdAt: now, expiresAt: null }],
-  });
+  await db
+    .collection('merchants')
+    .doc(merchant.merchantId)
+    .set({
+      id: merchant.merchantId,
+      name: merchant.name,
+      mode: 'test',
+      status: 'active',
+      liveActivatedAt: null,
+      branding: { accentColor: merchant.accentColor ?? '#0b57d0' },
+      settings: {
+        paymentMethods: merchant.paymentMethods ?? ['card', 'phone'],
+        locale: 'en',
+        ...(merchant.callbackUrl ? { callbackUrl: merchant.callbackUrl } : {}),
+      },
+      createdAt: now,
+    });
+  await db
+    .collection('apiKeys')
+    .doc(createHash('sha256').update(merchant.apiKey).digest('hex'))
+    .set({
+      merchantId: merchant.merchantId,
+      mode: 'test',
+      prefix: merchant.apiKey.slice(0, 12),
+      name: 'Seeded key',
+      createdAt: now,
+      revokedAt: null,
+      lastUsedAt: null,
+    });
+  await db
+    .collection('merchantSecrets')
+    .doc(merchant.merchantId)
+    .set({
+      webhookSecrets: [{ secret: merchant.webhookSecret, createdAt: now, expiresAt: null }],
+    });
   let user;
   try {
     user = await auth.getUserByEmail(merchant.email);

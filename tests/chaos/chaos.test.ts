@@ -113,7 +113,10 @@ describe('chaos: a worker killed mid-work loses nothing and does nothing twice',
     const early = await call();
     expect(early.status).toBe(409);
     // Ten minutes later the claim is stale and the retry takes it over, with the same row ids.
-    await db.collection('idempotencyKeys').doc(`${m.merchantId}_${sha(key)}`).update({ createdAt: Timestamp.fromMillis(Date.now() - 11 * 60_000) });
+    await db
+      .collection('idempotencyKeys')
+      .doc(`${m.merchantId}_${sha(key)}`)
+      .update({ createdAt: Timestamp.fromMillis(Date.now() - 11 * 60_000) });
     const retry = await call();
     expect(retry.status, JSON.stringify(retry.body).slice(0, 300)).toBe(200);
     expect(retry.body).toMatchObject({ created: rows.length, failed: 0 });
@@ -175,7 +178,10 @@ describe('chaos: a worker killed mid-work loses nothing and does nothing twice',
 
     // The integrator's retry, once the key's claim is stale: the refund that was made, or (released,
     // nothing refunded) a provider_error telling it to refund again, which it does with a new key.
-    await db.collection('idempotencyKeys').doc(`${m.merchantId}_${sha(key)}`).update({ createdAt: Timestamp.fromMillis(Date.now() - 11 * 60_000) });
+    await db
+      .collection('idempotencyKeys')
+      .doc(`${m.merchantId}_${sha(key)}`)
+      .update({ createdAt: Timestamp.fromMillis(Date.now() - 11 * 60_000) });
     const retry = await refund(key);
     if (providerGotIt) {
       expect(retry.body).toMatchObject({ status: 'refunded', refund: { id: refundId, status: 'succeeded' } });
@@ -193,7 +199,9 @@ describe('chaos: a worker killed mid-work loses nothing and does nothing twice',
     expect(refunds.docs.filter((d) => d.get('status') === 'pending')).toEqual([]);
     expect((await invoiceRef.get()).data()).toMatchObject({ status: 'refunded', amountRefunded: 25_000, refundPending: 0 });
     expect((await invoiceRef.collection('events').where('type', '==', 'invoice.refunded').get()).size).toBe(1);
-    console.log(`chaos refund: killed with the refund reserved; the provider ${providerGotIt ? 'had' : 'had not'} received it; ${atProvider.size} refund at the provider, ${refunds.size} refund record(s)`);
+    console.log(
+      `chaos refund: killed with the refund reserved; the provider ${providerGotIt ? 'had' : 'had not'} received it; ${atProvider.size} refund at the provider, ${refunds.size} refund record(s)`,
+    );
   });
 
   describe('a callback delivery killed while the merchant’s endpoint is answering', () => {
@@ -211,7 +219,11 @@ describe('chaos: a worker killed mid-work loses nothing and does nothing twice',
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-      close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+      close = () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        });
     });
     afterAll(() => close());
 

@@ -26,9 +26,7 @@ async function audit(page: Page) {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
     return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
   });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 describe('WCAG 2.1 AA (axe-core) on the real pages', () => {
@@ -73,7 +71,10 @@ describe('WCAG 2.1 AA (axe-core) on the real pages', () => {
     await page.locator('[data-event-type="invoice.created"]').waitFor();
     expect(await audit(page), 'invoice detail').toEqual([]);
     await page.goto(`${BASE_URL}/merchant/invoices/new`);
-    await page.getByLabel(/Description/).first().waitFor();
+    await page
+      .getByLabel(/Description/)
+      .first()
+      .waitFor();
     expect(await audit(page), 'new invoice').toEqual([]);
     await page.goto(`${BASE_URL}/merchant/overview`);
     await page.getByRole('heading', { name: 'Get started' }).waitFor();

@@ -90,9 +90,7 @@ describe('merchant dashboard in Chromium', () => {
     await page.getByLabel('Your reference (optional)').fill(state.reference);
     // The preview appears once GET /settings has named the merchant; a cold API takes seconds.
     await page.getByTestId('sms-text').waitFor({ timeout: 15_000 });
-    await expect
-      .poll(() => page.getByTestId('sms-text').textContent())
-      .toMatch(/^Harbour Café requests NOK 129\.50 for Cinnamon buns\. Pay here: http/);
+    await expect.poll(() => page.getByTestId('sms-text').textContent()).toMatch(/^Harbour Café requests NOK 129\.50 for Cinnamon buns\. Pay here: http/);
     expect(await page.getByTestId('sms-encoding').textContent()).toBe('GSM-7');
 
     await page.getByRole('button', { name: 'Create and send' }).click();
@@ -245,7 +243,10 @@ describe('merchant dashboard in Chromium', () => {
     expect(await billing(txnId, 'wallet').count()).toBe(0);
     // The sandbox charges no fee; Stripe reports one (billing.ts records it): shown live as it arrives.
     expect(await billing(txnId, 'fee').count()).toBe(0);
-    await admin().db.collection('transactions').doc(txnId).update({ fee: { amount: 425, currency: 'NOK' }, 'card.wallet': 'apple_pay' });
+    await admin()
+      .db.collection('transactions')
+      .doc(txnId)
+      .update({ fee: { amount: 425, currency: 'NOK' }, 'card.wallet': 'apple_pay' });
     await expect.poll(async () => plain(await billing(txnId, 'fee').textContent()), { timeout: 15_000 }).toBe('NOK 4.25');
     expect(await billing(txnId, 'wallet').textContent()).toBe('Apple Pay');
     const labels = () => page.locator(`[data-transaction-id="${txnId}"] .billing dt`).allTextContents();

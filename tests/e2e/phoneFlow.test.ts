@@ -66,7 +66,10 @@ describe('phone payment in Chromium', () => {
 
     await pinInput.fill(wrongPinFor(pin));
     await payer.getByRole('button', { name: 'Confirm' }).click();
-    await payer.getByRole('alert').filter({ hasText: /2 tries left/ }).waitFor();
+    await payer
+      .getByRole('alert')
+      .filter({ hasText: /2 tries left/ })
+      .waitFor();
     await payer.locator('#pin-hint').filter({ hasText: '2 tries left' }).waitFor();
     expect(await pinInput.inputValue()).toBe('');
     expect((await admin().db.collection('invoices').doc(id).get()).get('status')).not.toBe('paid');
@@ -77,7 +80,9 @@ describe('phone payment in Chromium', () => {
 
     const receipt = await waitForSms(merchant.apiKey, id, 'receipt');
     // Itemised: merchant, amount, what for, how and when, reference, and where to ask or complain.
-    expect(receipt.body).toMatch(/^Receipt from Harbour Kiosk: NOK 49\.00 for Fish soup, charged to your phone bill \d{1,2} \w{3} \d{4}, \d{2}:\d{2}\. Ref inv_\w+\. Questions or complaints: http:\/\/\S+\/pay\/[\w-]+\/receipt$/);
+    expect(receipt.body).toMatch(
+      /^Receipt from Harbour Kiosk: NOK 49\.00 for Fish soup, charged to your phone bill \d{1,2} \w{3} \d{4}, \d{2}:\d{2}\. Ref inv_\w+\. Questions or complaints: http:\/\/\S+\/pay\/[\w-]+\/receipt$/,
+    );
     const invoice = await api('GET', `/invoices/${id}`, { key: merchant.apiKey });
     expect(invoice.body).toMatchObject({ status: 'paid', transaction: { method: 'phone', status: 'succeeded' } });
   });

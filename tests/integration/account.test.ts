@@ -60,7 +60,10 @@ describe('GET /account', () => {
   });
 
   it("stops naming strex_not_configured once the merchant's Strex settings are set", async () => {
-    await admin().db.collection('merchants').doc(merchant.merchantId).update({ strex: { merchantId: 'account-shop', serviceCode: '14002', updatedAt: Timestamp.now() } });
+    await admin()
+      .db.collection('merchants')
+      .doc(merchant.merchantId)
+      .update({ strex: { merchantId: 'account-shop', serviceCode: '14002', updatedAt: Timestamp.now() } });
     const call = await api('GET', '/account', { key: liveKey });
     expect(call.body.methods.map((m: { missing: string[] }) => m.missing)).toEqual([['provider_not_configured'], ['provider_not_configured']]);
   });

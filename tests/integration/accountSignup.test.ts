@@ -4,7 +4,8 @@ import { PROJECT_ID } from '../support/env';
 
 const AUTH = `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '127.0.0.1:9099'}`;
 
-async function identity(path: string, body: object): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function identity(path: string, body: object): Promise<Record<string, any>> {
   const response = await fetch(`${AUTH}/identitytoolkit.googleapis.com/v1/${path}?key=demo-api-key`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

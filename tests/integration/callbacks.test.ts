@@ -10,10 +10,7 @@ afterAll(async () => {
 });
 
 async function firstEvent(invoiceId: string, type = 'invoice.created') {
-  const snap = await waitForSnapshot(
-    admin().db.collection('callbackEvents').where('invoiceId', '==', invoiceId).where('type', '==', type),
-    (s) => s.size === 1,
-  );
+  const snap = await waitForSnapshot(admin().db.collection('callbackEvents').where('invoiceId', '==', invoiceId).where('type', '==', type), (s) => s.size === 1);
   return snap.docs[0]!.id;
 }
 

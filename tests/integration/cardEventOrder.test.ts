@@ -45,7 +45,14 @@ describe('card events in any order, any number of times', () => {
               case 'async_succeeded':
                 return stripeEvent(id, 'checkout.session.async_payment_succeeded', session);
               case 'failed':
-                return stripeEvent(id, 'payment_intent.payment_failed', { id: paymentIntent, object: 'payment_intent', amount: 5000, currency: 'nok', metadata: session.metadata, last_payment_error: { code: 'card_declined' } });
+                return stripeEvent(id, 'payment_intent.payment_failed', {
+                  id: paymentIntent,
+                  object: 'payment_intent',
+                  amount: 5000,
+                  currency: 'nok',
+                  metadata: session.metadata,
+                  last_payment_error: { code: 'card_declined' },
+                });
               case 'expired':
                 return stripeEvent(id, 'checkout.session.expired', { ...session, status: 'expired', payment_status: 'unpaid' });
               case 'refunded':

@@ -37,7 +37,10 @@ describe('never two charges for one invoice', () => {
     const token = tokenOf(created.body.payUrl);
     const phone = await api('POST', `/pay/${token}/transactions`, { body: { method: 'phone' } });
     const pin = pinFrom((await waitForSms(merchant.apiKey, created.body.id, 'pin')).body);
-    await admin().db.collection('invoices').doc(created.body.id).update({ expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
+    await admin()
+      .db.collection('invoices')
+      .doc(created.body.id)
+      .update({ expiresAt: Timestamp.fromMillis(Date.now() - 1000) });
     const verify = await api('POST', `/pay/${token}/transactions/${phone.body.id}/verify`, { body: { pin } });
     expect(verify.status).toBe(409);
     expect(verify.body.transaction.status).toBe('cancelled');
@@ -49,7 +52,10 @@ describe('never two charges for one invoice', () => {
     const created = await api('POST', '/invoices', { key: merchant.apiKey, body: validInvoice({ payer: { phone: '+4791118003' } }) });
     const token = tokenOf(created.body.payUrl);
     const first = await api('POST', `/pay/${token}/transactions`, { body: { method: 'card' } });
-    await admin().db.collection('transactions').doc(first.body.id).update({ createdAt: Timestamp.fromMillis(Date.now() - 120_000) });
+    await admin()
+      .db.collection('transactions')
+      .doc(first.body.id)
+      .update({ createdAt: Timestamp.fromMillis(Date.now() - 120_000) });
     const second = await api('POST', `/pay/${token}/transactions`, { body: { method: 'phone' } });
     await admin().db.collection('transactions').doc(second.body.id).update({ status: 'cancelled' });
     const third = await api('POST', `/pay/${token}/transactions`, { body: { method: 'card' } });

@@ -90,9 +90,15 @@ describe('every POST endpoint under random input', () => {
   it('left no half-written invoice: each has its pay token, SMS and timeline', async () => {
     const invoices = await admin().db.collection('invoices').where('merchantId', '==', merchant.merchantId).get();
     for (const doc of invoices.docs) {
-      const token = await admin().db.collection('payTokens').doc(doc.get('payToken') as string).get();
+      const token = await admin()
+        .db.collection('payTokens')
+        .doc(doc.get('payToken') as string)
+        .get();
       expect(token.get('invoiceId')).toBe(doc.id);
-      const sms = await admin().db.collection('smsMessages').doc(doc.get('sms.messageId') as string).get();
+      const sms = await admin()
+        .db.collection('smsMessages')
+        .doc(doc.get('sms.messageId') as string)
+        .get();
       expect(sms.exists).toBe(true);
       const events = await doc.ref.collection('events').limit(1).get();
       expect(events.size).toBe(1);
@@ -124,8 +130,7 @@ const hasBadPercent = (path: string) => {
 describe('every route under random bodies, headers and path segments', () => {
   const routes = apiRouter.paths;
   const counted = ['invoices', 'transactions', 'smsMessages', 'payTokens'] as const;
-  const counts = async () =>
-    Promise.all(counted.map(async (name) => (await admin().db.collection(name).where('merchantId', '==', merchant.merchantId).count().get()).data().count));
+  const counts = async () => Promise.all(counted.map(async (name) => (await admin().db.collection(name).where('merchantId', '==', merchant.merchantId).count().get()).data().count));
 
   const call = fc.record({
     route: fc.nat(),
@@ -135,7 +140,13 @@ describe('every route under random bodies, headers and path segments', () => {
     contentType: fc.constantFrom('application/json', 'application/merge-patch+json', 'text/plain', 'text/csv', ''),
     idempotencyKey: fc.option(fc.stringMatching(/^[\x20-\x7e]{0,300}$/), { nil: undefined }),
     extraHeader: fc.option(fc.tuple(fc.stringMatching(/^x-[a-z-]{1,20}$/), fc.stringMatching(/^[\x20-\x7e]{0,100}$/)), { nil: undefined }),
-    body: fc.oneof(nearInvoice.map((b) => JSON.stringify(b)), value.map((v) => JSON.stringify(v) ?? ''), fc.dictionary(text, value, { maxKeys: 5 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 200 }), fc.constant('')),
+    body: fc.oneof(
+      nearInvoice.map((b) => JSON.stringify(b)),
+      value.map((v) => JSON.stringify(v) ?? ''),
+      fc.dictionary(text, value, { maxKeys: 5 }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 200 }),
+      fc.constant(''),
+    ),
   });
 
   it(`answers ${FUZZ_RUNS} random requests on every route with 0 5xx, none slower than 5 s, and no write when refused`, async () => {

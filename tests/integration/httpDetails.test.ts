@@ -39,9 +39,7 @@ describe('lone UTF-16 surrogates', () => {
   });
 
   it('is refused in an import row and on the payer routes', async () => {
-    const [imported, ms] = await timed(() =>
-      api('POST', '/invoices/import', { key: merchant.apiKey, rawBody: '{"invoices":[{"description":"\\ud800"}]}', contentType: 'application/json' }),
-    );
+    const [imported, ms] = await timed(() => api('POST', '/invoices/import', { key: merchant.apiKey, rawBody: '{"invoices":[{"description":"\\ud800"}]}', contentType: 'application/json' }));
     expectProblem(imported, 400, 'invalid_request');
     expect(imported.body.errors[0].field).toBe('invoices.0.description');
     expect(ms).toBeLessThan(5_000);
@@ -147,7 +145,19 @@ describe('HTTP details', () => {
   });
 
   it('odd but routable paths under /api/ and /webhooks/ answer problem+json, not the app', async () => {
-    for (const path of ['/api', '/api/', '/api/v2/invoices', '/api/v1', '/api/v1/', '/api/v1/nope', '/api/v1/invoices.html', '/webhooks/', '/webhooks/nope', '/webhooks/stripe/x', '/webhooks/twilio']) {
+    for (const path of [
+      '/api',
+      '/api/',
+      '/api/v2/invoices',
+      '/api/v1',
+      '/api/v1/',
+      '/api/v1/nope',
+      '/api/v1/invoices.html',
+      '/webhooks/',
+      '/webhooks/nope',
+      '/webhooks/stripe/x',
+      '/webhooks/twilio',
+    ]) {
       const response = await fetch(`${BASE_URL}${path}`, { redirect: 'manual' });
       expect(response.status, path).toBeGreaterThanOrEqual(400);
       expect(response.status, path).toBeLessThan(500);
@@ -215,7 +225,10 @@ describe('pay-token limits', () => {
     for (const spelled of spellings) answers.push(await api('POST', `/pay/${spelled}/transactions`, { body: { method: 'card' } }));
     const refilled = Math.floor((Date.now() - started) / 3_000) + 1;
     const passed = answers.filter((a) => a.status !== 429);
-    expect(passed.every((a) => a.status === 201), JSON.stringify(passed.map((a) => a.status))).toBe(true);
+    expect(
+      passed.every((a) => a.status === 201),
+      JSON.stringify(passed.map((a) => a.status)),
+    ).toBe(true);
     expect(passed.length).toBeLessThanOrEqual(refilled);
     expect(Number(answers.find((a) => a.status === 429)!.headers.get('retry-after'))).toBeGreaterThan(0);
   }, 180_000);

@@ -56,7 +56,11 @@ describe('invitations: access only for whoever proves control of the address', (
   it('lets a new invitee set their own password and accept once the address is verified', async () => {
     const email = fresh('newcomer');
     const token = await invite(email);
-    expect(await admin().auth.getUserByEmail(email).catch((e: { code: string }) => e.code)).toBe('auth/user-not-found');
+    expect(
+      await admin()
+        .auth.getUserByEmail(email)
+        .catch((e: { code: string }) => e.code),
+    ).toBe('auth/user-not-found');
     const unverified = await signUp(email, 'my-own-password');
     expect((await api('POST', '/invitations/accept', { key: unverified, body: { token } })).status).toBe(403);
     await verifyEmail(unverified, email);

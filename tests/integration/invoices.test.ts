@@ -106,9 +106,7 @@ describe('POST /invoices', () => {
   it('creates one invoice when the same Idempotency-Key is sent 8 times at once', async () => {
     const body = validInvoice({ reference: 'idem-8' });
     const started = Date.now();
-    const calls = await Promise.all(
-      Array.from({ length: 8 }, () => api('POST', '/invoices', { key: merchant.apiKey, body, headers: { 'Idempotency-Key': 'key-eight-at-once' } })),
-    );
+    const calls = await Promise.all(Array.from({ length: 8 }, () => api('POST', '/invoices', { key: merchant.apiKey, body, headers: { 'Idempotency-Key': 'key-eight-at-once' } })));
     console.info(`8 concurrent POST /invoices with one Idempotency-Key answered in ${Date.now() - started} ms`);
     expect(calls.map((c) => c.status)).toEqual(Array(8).fill(201));
     expect(new Set(calls.map((c) => c.body.id)).size).toBe(1);
@@ -182,8 +180,7 @@ describe('reading invoices', () => {
 });
 
 describe('direct transactions (POST /transactions)', () => {
-  const messagesOf = async (invoiceId: string) =>
-    (await admin().db.collection('smsMessages').where('invoiceId', '==', invoiceId).get()).docs.map((d) => d.get('kind') as string);
+  const messagesOf = async (invoiceId: string) => (await admin().db.collection('smsMessages').where('invoiceId', '==', invoiceId).get()).docs.map((d) => d.get('kind') as string);
 
   it('send no pay-link SMS for card: the integrator sends the payer to next.url', async () => {
     const txn = await api('POST', '/transactions', { key: merchant.apiKey, body: { ...validInvoice(), method: 'card' } });

@@ -99,7 +99,10 @@ describe('POST /invoices/import', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(first.body);
     // 10,000 full rows are about 1.2 MB of JSON: more than one request's 1 MB, within the import's limit.
-    const big = await api('POST', '/invoices/import', { key: m.apiKey, body: { invoices: Array.from({ length: 10_000 }, () => ({ ...validInvoice(), description: 'x'.repeat(120) })).map((r, i) => (i === 0 ? r : { ...r, amount: -1 })) } });
+    const big = await api('POST', '/invoices/import', {
+      key: m.apiKey,
+      body: { invoices: Array.from({ length: 10_000 }, () => ({ ...validInvoice(), description: 'x'.repeat(120) })).map((r, i) => (i === 0 ? r : { ...r, amount: -1 })) },
+    });
     expect(big.status, JSON.stringify(big.body).slice(0, 300)).toBe(200);
     expect(big.body).toMatchObject({ created: 1, failed: 9_999 });
     const tooMany = await api('POST', '/invoices/import', { key: m.apiKey, body: { invoices: Array.from({ length: 10_001 }, () => ({})) } });
@@ -118,7 +121,14 @@ describe('POST /invoices/import', () => {
     const sha = (s: string) => createHash('sha256').update(s).digest('hex');
     const keyRef = db.collection('idempotencyKeys').doc(`${m.merchantId}_${sha(key)}`);
     const claimedAt = Timestamp.fromMillis(Date.now() - 11 * 60_000);
-    await keyRef.set({ merchantId: m.merchantId, fingerprint: sha(`POST /invoices/import\n${body}`), state: 'processing', seed: 'key_crashed', createdAt: claimedAt, expiresAt: Timestamp.fromMillis(Date.now() + 3600_000) });
+    await keyRef.set({
+      merchantId: m.merchantId,
+      fingerprint: sha(`POST /invoices/import\n${body}`),
+      state: 'processing',
+      seed: 'key_crashed',
+      createdAt: claimedAt,
+      expiresAt: Timestamp.fromMillis(Date.now() + 3600_000),
+    });
     const merchantDoc = (await db.collection('merchants').doc(m.merchantId).get()).data() as MerchantDoc;
     const partial = await importInvoices(db, merchantDoc, rows.slice(0, 60), BASE_URL, () => null, { seed: `${keyRef.id}:key_crashed`, resumed: false });
     expect(partial.created).toBe(60);

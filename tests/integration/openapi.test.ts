@@ -131,7 +131,14 @@ async function call(method: string, template: string, params: Record<string, str
 const key = () => ({ key: merchant.apiKey });
 const owner = () => ({ key: ownerToken });
 const operator = () => ({ key: operatorToken });
-const UNKNOWN = { id: 'inv_AAAAAAAAAAAAAAAAAAAAAA', txn: 'txn_AAAAAAAAAAAAAAAAAAAAAA', evt: 'evt_AAAAAAAAAAAAAAAAAAAAAA', token: 'A'.repeat(32), merchant: 'm-000000000000', invitation: 'A'.repeat(64) };
+const UNKNOWN = {
+  id: 'inv_AAAAAAAAAAAAAAAAAAAAAA',
+  txn: 'txn_AAAAAAAAAAAAAAAAAAAAAA',
+  evt: 'evt_AAAAAAAAAAAAAAAAAAAAAA',
+  token: 'A'.repeat(32),
+  merchant: 'm-000000000000',
+  invitation: 'A'.repeat(64),
+};
 const fresh = (who: string) => `openapi-${who}-${randomBytes(4).toString('hex')}@example.com`;
 
 /** A signed-in, verified user of no merchant yet (as `POST /signup` and invitations need). */
@@ -239,7 +246,10 @@ describe('every route, every answer, against the document', () => {
     expect((await call('POST', '/invoices/{id}/resend', { id }, { ...key(), headers: { 'Idempotency-Key': LONG_KEY } })).status).toBe(400);
     expect((await call('POST', '/invoices/{id}/resend', { id: UNKNOWN.id }, key())).status).toBe(404);
     const old = await call('POST', '/invoices', {}, { ...key(), body: validInvoice() });
-    await admin().db.collection('invoices').doc(old.body.id).update({ 'sms.queuedAt': new Date(0) });
+    await admin()
+      .db.collection('invoices')
+      .doc(old.body.id)
+      .update({ 'sms.queuedAt': new Date(0) });
     expect((await call('POST', '/invoices/{id}/resend', { id: old.body.id }, key())).status).toBe(200);
 
     const toCancel = await call('POST', '/invoices', {}, { ...key(), body: validInvoice() });
@@ -297,7 +307,9 @@ describe('every route, every answer, against the document', () => {
     // Direct transactions: card, phone with PIN (wrong, right, again), and their refusals.
     const card = await call('POST', '/transactions', {}, { ...key(), body: { ...validInvoice(), method: 'card' }, headers: { 'Idempotency-Key': `direct-${id}` } });
     expect(card.status, JSON.stringify(card.body)).toBe(201);
-    expect((await call('POST', '/transactions', {}, { ...key(), body: { ...validInvoice(), method: 'card' }, headers: { 'Idempotency-Key': `direct-${id}` } })).headers.get('idempotent-replayed')).toBe('true');
+    expect(
+      (await call('POST', '/transactions', {}, { ...key(), body: { ...validInvoice(), method: 'card' }, headers: { 'Idempotency-Key': `direct-${id}` } })).headers.get('idempotent-replayed'),
+    ).toBe('true');
     expect((await call('POST', '/transactions', {}, { ...key(), body: { ...validInvoice(), method: 'cash' } })).status).toBe(400);
     expect((await call('POST', '/transactions', {}, { ...key(), body: { invoiceId: UNKNOWN.id, method: 'card' } })).status).toBe(404);
     expect((await call('POST', '/transactions', {}, { ...key(), body: { invoiceId: id, method: 'card' } })).status).toBe(409);
@@ -433,17 +445,18 @@ describe('every route, every answer, against the document', () => {
     const unknownIds = (path: string) => ({
       token: UNKNOWN.token,
       uid: 'nobody',
-      id: path.startsWith('/transactions') || path.includes('/transactions/{id}')
-        ? UNKNOWN.txn
-        : path.startsWith('/events')
-          ? UNKNOWN.evt
-          : path.startsWith('/api-keys') || path.startsWith('/invitations')
-            ? '0'.repeat(64)
-            : path.startsWith('/sandbox')
-              ? 'cs_nope'
-              : path.startsWith('/operator')
-                ? UNKNOWN.merchant
-                : UNKNOWN.id,
+      id:
+        path.startsWith('/transactions') || path.includes('/transactions/{id}')
+          ? UNKNOWN.txn
+          : path.startsWith('/events')
+            ? UNKNOWN.evt
+            : path.startsWith('/api-keys') || path.startsWith('/invitations')
+              ? '0'.repeat(64)
+              : path.startsWith('/sandbox')
+                ? 'cs_nope'
+                : path.startsWith('/operator')
+                  ? UNKNOWN.merchant
+                  : UNKNOWN.id,
     });
     const badBody = { unexpected: [1, { nested: true }] };
     for (const [path, item] of Object.entries(served.paths as Json)) {
@@ -497,7 +510,8 @@ describe('every route, every answer, against the document', () => {
     const STRIPE_ONLY = ['POST /account/stripe/onboarding'];
     const onlyErrors = operations.filter((op) => !STRIPE_ONLY.includes(op) && ![...(seen.get(op) ?? [])].some((status) => status < 400));
     expect(onlyErrors, 'operations never answered with success').toEqual([]);
-    const neverRefused = operations.filter((op) => ![...(seen.get(op) ?? [])].some((status) => status >= 400))// Always answer: health and the document, and the checkout's cancel link, which redirects whatever the token.
+    const neverRefused = operations
+      .filter((op) => ![...(seen.get(op) ?? [])].some((status) => status >= 400)) // Always answer: health and the document, and the checkout's cancel link, which redirects whatever the token.
       .filter((op) => !['GET /health', 'GET /openapi.json', 'GET /pay/{token}/checkout-cancelled'].includes(op));
     expect(neverRefused, 'operations never answered with an error').toEqual([]);
   });

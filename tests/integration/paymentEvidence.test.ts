@@ -84,9 +84,21 @@ describe('a card event moves money only when its evidence matches the transactio
   it('does not fail or expire a transaction on the evidence of another session or payment', async () => {
     const target = await openCard(merchant, { amount: 4_000 });
     const elsewhere = await openCard(merchant, { amount: 4_000 });
-    const expired = await sandboxSessionObject(elsewhere.sessionId, { status: 'expired', payment_status: 'unpaid', client_reference_id: target.txnId, metadata: { transactionId: target.txnId, merchantId: merchant.merchantId } });
+    const expired = await sandboxSessionObject(elsewhere.sessionId, {
+      status: 'expired',
+      payment_status: 'unpaid',
+      client_reference_id: target.txnId,
+      metadata: { transactionId: target.txnId, merchantId: merchant.merchantId },
+    });
     expect((await postSandboxEvent(stripeEvent(evtId(), 'checkout.session.expired', expired))).body.outcome).toBe('mismatch');
-    const failed = { id: 'pi_someone_else', object: 'payment_intent', amount: 1, currency: 'nok', metadata: { transactionId: target.txnId, merchantId: merchant.merchantId }, last_payment_error: { code: 'card_declined' } };
+    const failed = {
+      id: 'pi_someone_else',
+      object: 'payment_intent',
+      amount: 1,
+      currency: 'nok',
+      metadata: { transactionId: target.txnId, merchantId: merchant.merchantId },
+      last_payment_error: { code: 'card_declined' },
+    };
     expect((await postSandboxEvent(stripeEvent(evtId(), 'payment_intent.payment_failed', failed))).body.outcome).toBe('mismatch');
     await expectUnmoved(target.invoiceId, target.txnId);
     expect((await timeline(target.invoiceId)).map((e) => e.type)).not.toContain('invoice.payment_failed');
@@ -135,15 +147,18 @@ describe('a validly signed event of an odd shape', () => {
 describe('live mode is never settled by a sandbox', () => {
   it('refuses to create anything with a live key while the providers are sandboxes', async () => {
     const liveKey = `sk_live_${randomBytes(16).toString('hex')}`;
-    await admin().db.collection('apiKeys').doc((await import('node:crypto')).createHash('sha256').update(liveKey).digest('hex')).set({
-      merchantId: merchant.merchantId,
-      mode: 'live',
-      prefix: liveKey.slice(0, 12),
-      name: 'live',
-      createdAt: Timestamp.now(),
-      revokedAt: null,
-      lastUsedAt: null,
-    });
+    await admin()
+      .db.collection('apiKeys')
+      .doc((await import('node:crypto')).createHash('sha256').update(liveKey).digest('hex'))
+      .set({
+        merchantId: merchant.merchantId,
+        mode: 'live',
+        prefix: liveKey.slice(0, 12),
+        name: 'live',
+        createdAt: Timestamp.now(),
+        revokedAt: null,
+        lastUsedAt: null,
+      });
     const before = (await admin().db.collection('invoices').where('merchantId', '==', merchant.merchantId).get()).size;
     const invoice = await api('POST', '/invoices', { key: liveKey, body: validInvoice() });
     const direct = await api('POST', '/transactions', { key: liveKey, body: { ...validInvoice(), method: 'card' } });
@@ -195,7 +210,10 @@ describe('a provider-side refund of a duplicate payment', () => {
   it('refunds only that duplicate, never the kept payment or the invoice', async () => {
     const first = await openCard(merchant, { amount: 7_000, payer: { phone: '+4791118004' } });
     // The payer opens a second checkout later (the first one looks abandoned) and both get paid.
-    await admin().db.collection('transactions').doc(first.txnId).update({ createdAt: Timestamp.fromMillis(Date.now() - 120_000) });
+    await admin()
+      .db.collection('transactions')
+      .doc(first.txnId)
+      .update({ createdAt: Timestamp.fromMillis(Date.now() - 120_000) });
     const phone = await api('POST', `/pay/${first.token}/transactions`, { body: { method: 'phone' } });
     await admin().db.collection('transactions').doc(phone.body.id).update({ status: 'cancelled' });
     const second = await api('POST', `/pay/${first.token}/transactions`, { body: { method: 'card' } });

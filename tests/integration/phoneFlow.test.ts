@@ -98,8 +98,7 @@ describe('phone payments with an SMS PIN (sandbox billing)', () => {
   });
 });
 
-const pinSmsOf = async (invoiceId: string) =>
-  (await admin().db.collection('smsMessages').where('invoiceId', '==', invoiceId).where('kind', '==', 'pin').count().get()).data().count;
+const pinSmsOf = async (invoiceId: string) => (await admin().db.collection('smsMessages').where('invoiceId', '==', invoiceId).where('kind', '==', 'pin').count().get()).data().count;
 
 describe('PIN SMS limits, counted in Firestore', () => {
   // The emulator runs one worker process per concurrent request, so the 12 racing taps run in
@@ -231,14 +230,20 @@ describe('resend', () => {
     expect(tooSoon.status).toBe(429);
     expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(0);
     const { Timestamp } = await import('firebase-admin/firestore');
-    await admin().db.collection('invoices').doc(created.body.id).update({ 'sms.queuedAt': Timestamp.fromMillis(Date.now() - 120_000) });
+    await admin()
+      .db.collection('invoices')
+      .doc(created.body.id)
+      .update({ 'sms.queuedAt': Timestamp.fromMillis(Date.now() - 120_000) });
     const resent = await api('POST', `/invoices/${created.body.id}/resend`, { key: merchant.apiKey });
     expect(resent.status).toBe(200);
     expect(resent.body.sms.status).toBe('queued');
     await waitForSnapshot(admin().db.collection('invoices').doc(created.body.id), (s) => s.get('sms.status') === 'delivered');
     const messages = await admin().db.collection('smsMessages').where('invoiceId', '==', created.body.id).where('kind', '==', 'invoice').get();
     expect(messages.size).toBe(2);
-    await admin().db.collection('invoices').doc(created.body.id).update({ 'sms.resends': 3, 'sms.queuedAt': Timestamp.fromMillis(0) });
+    await admin()
+      .db.collection('invoices')
+      .doc(created.body.id)
+      .update({ 'sms.resends': 3, 'sms.queuedAt': Timestamp.fromMillis(0) });
     expect((await api('POST', `/invoices/${created.body.id}/resend`, { key: merchant.apiKey })).status).toBe(429);
   });
 });

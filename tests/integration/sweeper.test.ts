@@ -102,7 +102,10 @@ describe('sweepLostWork', { timeout: 180_000 }, () => {
     // Retrying, its next attempt's task lost.
     await ref.update({ status: 'retrying', attempts: 2, nextAttemptAt: Timestamp.fromMillis(now) });
     await sweepLostWork(sweepDeps(q.queue), now + 2 * (LOST_AFTER_MS + 1000));
-    expect(q.for('eventId', ref.id).map((t) => [t.payload.attempt, t.id])).toEqual([[1, `${ref.id}-1-sweep-1`], [3, `${ref.id}-3-sweep-2`]]);
+    expect(q.for('eventId', ref.id).map((t) => [t.payload.attempt, t.id])).toEqual([
+      [1, `${ref.id}-1-sweep-1`],
+      [3, `${ref.id}-3-sweep-2`],
+    ]);
     // Delivered events are never swept.
     await ref.update({ status: 'delivered' });
     await sweepLostWork(sweepDeps(q.queue), now + 3 * (LOST_AFTER_MS + 1000));
@@ -126,8 +129,7 @@ describe('sweepLostWork', { timeout: 180_000 }, () => {
     expect(txn.body).toMatchObject({ status: 'processing' });
     return { invoiceId: created.body.id as string, txnId: txn.body.id as string, sessionId: String(txn.body.next.url).split('/').pop()! };
   }
-  const eventsOfType = async (invoiceId: string, type: string) =>
-    (await db().collection('callbackEvents').where('invoiceId', '==', invoiceId).where('type', '==', type).get()).size;
+  const eventsOfType = async (invoiceId: string, type: string) => (await db().collection('callbackEvents').where('invoiceId', '==', invoiceId).where('type', '==', type).get()).size;
 
   it('settles a card transaction left processing whose webhook was lost, asking the provider; two sweeps pay it once', async () => {
     const paid = await cardPayment();
@@ -201,7 +203,10 @@ describe('sweepLostWork', { timeout: 180_000 }, () => {
     const [doc] = (await db().collection('refunds').where('invoiceId', '==', invoiceId).get()).docs;
     await doc!.ref.update({ status: 'pending', providerRefundId: null });
     await db().collection('invoices').doc(invoiceId).update({ status: 'paid', amountRefunded: 0, refundPending: 1_000 });
-    await db().collection('transactions').doc((await db().collection('invoices').doc(invoiceId).get()).get('transaction.id')).update({ amountRefunded: 0 });
+    await db()
+      .collection('transactions')
+      .doc((await db().collection('invoices').doc(invoiceId).get()).get('transaction.id'))
+      .update({ amountRefunded: 0 });
 
     const report = await sweepLostWork(sweepDeps(recordingQueue().queue), Date.now() + REFUND_STALE_MS + 1000);
     expect(report.refunds[doc!.id]).toBe('succeeded');

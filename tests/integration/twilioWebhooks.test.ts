@@ -40,8 +40,7 @@ async function invoiceSentByTwilio(sid: string, phone = '+4791234567') {
   return { id: created.body.id as string, messageId };
 }
 
-const timeline = async (id: string) =>
-  (await api('GET', `/invoices/${id}/events`, { key: merchant.apiKey })).body.data.map((e: { type: string }) => e.type) as string[];
+const timeline = async (id: string) => (await api('GET', `/invoices/${id}/events`, { key: merchant.apiKey })).body.data.map((e: { type: string }) => e.type) as string[];
 
 describe('POST /webhooks/twilio/status', () => {
   it('refuses a missing, tampered or foreign signature, writing nothing', async () => {
@@ -117,7 +116,12 @@ describe('POST /webhooks/twilio/inbound', () => {
     const lost = await waitForSnapshot(ref, (s) => s.get('status') !== 'sending');
     expect(lost.get('status')).toBe('undelivered');
     expect(lost.get('sms')).toMatchObject({ status: 'opted_out', failureCode: 'opted_out' });
-    const events = (await api('GET', `/invoices/${created.body.id}/events`, { key: merchant.apiKey })).body.data as { type: string; status: string; data: Record<string, unknown>; callbackEventId: string | null }[];
+    const events = (await api('GET', `/invoices/${created.body.id}/events`, { key: merchant.apiKey })).body.data as {
+      type: string;
+      status: string;
+      data: Record<string, unknown>;
+      callbackEventId: string | null;
+    }[];
     const failed = events.find((e) => e.type === 'invoice.sms.failed')!;
     expect(failed).toMatchObject({ status: 'undelivered', data: { reason: 'opted_out', failureCode: 'opted_out' } });
     const callback = await admin().db.collection('callbackEvents').doc(failed.callbackEventId!).get();

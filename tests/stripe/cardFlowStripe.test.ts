@@ -60,7 +60,10 @@ describe('card payment with CARD_PROVIDER=stripe', () => {
     expect(await sendWebhook(event)).toBe(200);
     expect(await sendWebhook(event)).toBe(200);
     await page.goto(session.success_url);
-    await page.getByText(/^(Paid|Betalt)$/).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByText(/^(Paid|Betalt)$/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     // What was charged, from the PaymentIntent's latest charge (payment_method_details.card and the balance transaction's fee).
     const paid = await api('GET', `/transactions/${String(request.form.client_reference_id)}`, { key: merchant.apiKey });
     expect(paid.body).toMatchObject({ status: 'succeeded', card: { brand: 'visa', last4: '4242', country: 'NO', wallet: 'apple_pay' }, fee: { amount: 704, currency: 'NOK' } });
@@ -105,7 +108,10 @@ describe('card payment with CARD_PROVIDER=stripe', () => {
     const lostTxn = await api('POST', `/pay/${tokenOf(lost.body.payUrl)}/transactions`, { body: { method: 'card' } });
     stripe.complete(lostTxn.body.next.url.split('/').pop());
     const { Timestamp } = await import('firebase-admin/firestore');
-    await admin().db.collection('transactions').doc(lostTxn.body.id).update({ updatedAt: Timestamp.fromMillis(Date.now() - 16 * 60_000) });
+    await admin()
+      .db.collection('transactions')
+      .doc(lostTxn.body.id)
+      .update({ updatedAt: Timestamp.fromMillis(Date.now() - 16 * 60_000) });
     const { reconcileStale } = await import('../../functions/src/domain/reconcile');
     const { stripeCardProvider } = await import('../../functions/src/adapters/stripeCard');
     const { sandboxPhoneBilling } = await import('../../functions/src/adapters/sandboxPhoneBilling');

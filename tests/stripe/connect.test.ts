@@ -52,7 +52,11 @@ describe('Stripe Connect onboarding', () => {
   it('creates the merchant’s connected account once and an Account Link per start, with our return and refresh URLs', async () => {
     const first = await api('POST', '/account/stripe/onboarding', { key: ownerToken });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ object: 'stripe_onboarding_link', url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${FAKE_STRIPE_PORT}/setup/acct_`)), expiresAt: expect.any(String) });
+    expect(first.body).toMatchObject({
+      object: 'stripe_onboarding_link',
+      url: expect.stringMatching(new RegExp(`^http://127\\.0\\.0\\.1:${FAKE_STRIPE_PORT}/setup/acct_`)),
+      expiresAt: expect.any(String),
+    });
 
     const creates = stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/accounts');
     expect(creates).toHaveLength(1);
@@ -164,8 +168,15 @@ describe('card payments on the connected account', () => {
     const lostSession = lostTxn.body.next.url.split('/').pop();
     stripe.complete(lostSession);
     const db = admin().db;
-    await db.collection('transactions').doc(lostTxn.body.id).update({ updatedAt: Timestamp.fromMillis(Date.now() - 16 * 60_000) });
-    const card = stripeCardProvider({ secretKey: localSecret('STRIPE_SECRET_KEY'), webhookSecret: localSecret('STRIPE_WEBHOOK_SECRET'), stripeOptions: { host: '127.0.0.1', port: FAKE_STRIPE_PORT, protocol: 'http' } });
+    await db
+      .collection('transactions')
+      .doc(lostTxn.body.id)
+      .update({ updatedAt: Timestamp.fromMillis(Date.now() - 16 * 60_000) });
+    const card = stripeCardProvider({
+      secretKey: localSecret('STRIPE_SECRET_KEY'),
+      webhookSecret: localSecret('STRIPE_WEBHOOK_SECRET'),
+      stripeOptions: { host: '127.0.0.1', port: FAKE_STRIPE_PORT, protocol: 'http' },
+    });
     const outcomes = await reconcileStale({ db, providers: () => ({ db, card, phone: sandboxPhoneBilling() }) });
     expect(outcomes[lostTxn.body.id]).toBe('applied');
     expect(stripe.requests.find((r) => r.method === 'GET' && r.path === `/v1/checkout/sessions/${lostSession}`)?.stripeAccount).toBe(accountId);
@@ -178,7 +189,13 @@ describe('card payments on the connected account', () => {
 describe('live mode', () => {
   const LIVE = { secretKey: 'sk_live_fake_platform', webhookSecret: 'whsec_live_platform', connectWebhookSecret: 'whsec_live_connect' };
   const live = stripeCardProvider({ ...LIVE, stripeOptions: { host: '127.0.0.1', port: FAKE_STRIPE_PORT, protocol: 'http' } });
-  const deployment = deploymentProviders({ cardProvider: 'stripe', stripeSecretKey: LIVE.secretKey, stripeTestSecretKey: 'unset', phoneBillingProvider: 'sandbox', strexBaseUrl: 'https://test.target365.io' });
+  const deployment = deploymentProviders({
+    cardProvider: 'stripe',
+    stripeSecretKey: LIVE.secretKey,
+    stripeTestSecretKey: 'unset',
+    phoneBillingProvider: 'sandbox',
+    strexBaseUrl: 'https://test.target365.io',
+  });
 
   it('offers card on live invoices only once the connected account can take charges, then charges there with the fee', async () => {
     const shop = await createMerchant({ name: 'Live Bakeri', paymentMethods: ['card'] });
@@ -204,7 +221,11 @@ describe('live mode', () => {
 
     const offering = { ...(await liveMerchant()), offerable: availableMethods(methodAvailability(deployment, await liveMerchant(), 'live')) };
     const invoice = await db.runTransaction((tx) => createInvoice(db, tx, offering, parseOrThrow(createInvoiceSchema, validInvoice({ amount: 50000, paymentMethods: ['card'] })), BASE_URL));
-    const txn = await startPayment({ db, publicBaseUrl: BASE_URL, providers: () => ({ card: live, phone: sandboxPhoneBilling() }) }, { invoiceId: (invoice.body as { id: string }).id, merchantId: shop.merchantId }, 'card');
+    const txn = await startPayment(
+      { db, publicBaseUrl: BASE_URL, providers: () => ({ card: live, phone: sandboxPhoneBilling() }) },
+      { invoiceId: (invoice.body as { id: string }).id, merchantId: shop.merchantId },
+      'card',
+    );
     const request = stripe.requests.find((r) => r.path === '/v1/checkout/sessions' && r.form.client_reference_id === txn.id)!;
     expect(request.stripeAccount).toBe(liveAccount);
     expect(request.form.payment_intent_data).toMatchObject({ application_fee_amount: '500' });

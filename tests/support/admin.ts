@@ -28,28 +28,37 @@ export async function createMerchant(options: { callbackUrl?: string; role?: 'ow
   const apiKey = `sk_test_${randomBytes(16).toString('hex')}`;
   const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
   const now = Timestamp.now();
-  await db.collection('merchants').doc(merchantId).set({
-    id: merchantId,
-    name: options.name ?? `Shop ${suffix}`,
-    mode: 'test',
-    branding: { accentColor: '#0b57d0' },
-    settings: {
-      paymentMethods: options.paymentMethods ?? ['card', 'phone'],
-      locale: 'en',
-      ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
-    },
-    createdAt: now,
-  });
-  await db.collection('apiKeys').doc(createHash('sha256').update(apiKey).digest('hex')).set({
-    merchantId,
-    mode: 'test',
-    prefix: apiKey.slice(0, 12),
-    name: 'test',
-    createdAt: now,
-    revokedAt: null,
-    lastUsedAt: null,
-  });
-  await db.collection('merchantSecrets').doc(merchantId).set({ webhookSecrets: [{ secret: webhookSecret, createdAt: now, expiresAt: null }] });
+  await db
+    .collection('merchants')
+    .doc(merchantId)
+    .set({
+      id: merchantId,
+      name: options.name ?? `Shop ${suffix}`,
+      mode: 'test',
+      branding: { accentColor: '#0b57d0' },
+      settings: {
+        paymentMethods: options.paymentMethods ?? ['card', 'phone'],
+        locale: 'en',
+        ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+      },
+      createdAt: now,
+    });
+  await db
+    .collection('apiKeys')
+    .doc(createHash('sha256').update(apiKey).digest('hex'))
+    .set({
+      merchantId,
+      mode: 'test',
+      prefix: apiKey.slice(0, 12),
+      name: 'test',
+      createdAt: now,
+      revokedAt: null,
+      lastUsedAt: null,
+    });
+  await db
+    .collection('merchantSecrets')
+    .doc(merchantId)
+    .set({ webhookSecrets: [{ secret: webhookSecret, createdAt: now, expiresAt: null }] });
   const email = `owner-${suffix}@example.com`;
   const password = `pw-${suffix}`;
   const user = await auth.createUser({ email, password, emailVerified: true });
@@ -70,11 +79,7 @@ export async function addMember(merchantId: string, uid: string, email: string, 
  */
 export function waitForSnapshot(target: DocumentReference, predicate: (snapshot: DocumentSnapshot) => boolean, timeoutMs?: number): Promise<DocumentSnapshot>;
 export function waitForSnapshot(target: Query, predicate: (snapshot: QuerySnapshot) => boolean, timeoutMs?: number): Promise<QuerySnapshot>;
-export function waitForSnapshot(
-  target: DocumentReference | Query,
-  predicate: (snapshot: never) => boolean,
-  timeoutMs = 20_000,
-): Promise<DocumentSnapshot | QuerySnapshot> {
+export function waitForSnapshot(target: DocumentReference | Query, predicate: (snapshot: never) => boolean, timeoutMs = 20_000): Promise<DocumentSnapshot | QuerySnapshot> {
   return new Promise((resolve, reject) => {
     let last: DocumentSnapshot | QuerySnapshot | undefined;
     const timer = setTimeout(() => {
@@ -94,8 +99,7 @@ export function waitForSnapshot(
       clearTimeout(timer);
       reject(error);
     };
-    const unsubscribe =
-      target instanceof Query ? target.onSnapshot(onNext, onError) : (target as DocumentReference).onSnapshot(onNext, onError);
+    const unsubscribe = target instanceof Query ? target.onSnapshot(onNext, onError) : (target as DocumentReference).onSnapshot(onNext, onError);
   });
 }
 

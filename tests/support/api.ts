@@ -62,7 +62,13 @@ export function rawApi(method: string, path: string, options: { body?: string; h
   const base = new URL(options.direct ? `http://127.0.0.1:5001/${PROJECT_ID}/europe-west1/api` : BASE_URL);
   return new Promise((resolve, reject) => {
     const request = httpRequest(
-      { host: base.hostname, port: base.port, method, path: `${base.pathname.replace(/\/$/, '')}/api/v1${path}`, headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers } },
+      {
+        host: base.hostname,
+        port: base.port,
+        method,
+        path: `${base.pathname.replace(/\/$/, '')}/api/v1${path}`,
+        headers: { ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');

@@ -213,7 +213,8 @@ export async function startFakeStripe() {
       }
       if (req.method === 'POST' && path === '/v1/refunds') {
         const intent = intents.get(String(form.payment_intent));
-        if (intent && intent.account !== stripeAccount) return send(404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${String(form.payment_intent)}'` } });
+        if (intent && intent.account !== stripeAccount)
+          return send(404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${String(form.payment_intent)}'` } });
         refunds.push({ payment_intent: String(form.payment_intent), amount: Number(form.amount), key: idempotencyKey ?? '', ...(stripeAccount ? { account: stripeAccount } : {}) });
         return send(200, { id: `re_fake${refunds.length}`, object: 'refund', status: 'succeeded', amount: Number(form.amount) });
       }
@@ -227,7 +228,11 @@ export async function startFakeStripe() {
     requests,
     accounts,
     /** What Stripe does as the merchant finishes onboarding: the account's status changes; returns the `account.updated` event Stripe sends the Connect endpoint. */
-    updateAccount(id: string, changes: Partial<Pick<Stripe.Account, 'charges_enabled' | 'payouts_enabled' | 'details_submitted'>> & { currently_due?: string[] }, created = Math.floor(Date.now() / 1000)) {
+    updateAccount(
+      id: string,
+      changes: Partial<Pick<Stripe.Account, 'charges_enabled' | 'payouts_enabled' | 'details_submitted'>> & { currently_due?: string[] },
+      created = Math.floor(Date.now() / 1000),
+    ) {
       const account = accounts.get(id)!;
       const { currently_due, ...flags } = changes;
       Object.assign(account, flags);

@@ -107,9 +107,7 @@ export function signVippsWebhook(input: { url: string; body: string; secret: str
 const REFERENCE = /^[a-zA-Z0-9-]{8,50}$/;
 const CURRENCIES: readonly string[] = ['NOK', 'DKK', 'EUR'];
 const USER_FLOWS: readonly string[] = ['PUSH_MESSAGE', 'NATIVE_REDIRECT', 'WEB_REDIRECT', 'QR'];
-const EVENT_TYPES: readonly string[] = ['created', 'aborted', 'expired', 'cancelled', 'captured', 'refunded', 'authorized', 'terminated'].map(
-  (name) => `epayments.payment.${name}.v1`,
-);
+const EVENT_TYPES: readonly string[] = ['created', 'aborted', 'expired', 'cancelled', 'captured', 'refunded', 'authorized', 'terminated'].map((name) => `epayments.payment.${name}.v1`);
 
 class Problem {
   constructor(
@@ -376,8 +374,12 @@ export async function startFakeVipps(options: FakeVippsOptions = {}) {
     const done = p.state !== 'CREATED';
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fake Vipps</title></head><body>
 <main><h1>Fake Vipps MobilePay</h1><p>Pay ${value} ${p.amount.currency}${p.paymentDescription ? ` for ${escapeHtml(p.paymentDescription)}` : ''}</p>
-${done ? `<p role="status">This payment is ${p.state}.</p>` : `<form method="post" action="/landing/approve?token=${p.token}"><button type="submit">Approve</button></form>
-<form method="post" action="/landing/reject?token=${p.token}"><button type="submit">Reject</button></form>`}
+${
+  done
+    ? `<p role="status">This payment is ${p.state}.</p>`
+    : `<form method="post" action="/landing/approve?token=${p.token}"><button type="submit">Approve</button></form>
+<form method="post" action="/landing/reject?token=${p.token}"><button type="submit">Reject</button></form>`
+}
 </main></body></html>`;
   }
 
@@ -483,7 +485,10 @@ ${done ? `<p role="status">This payment is ${p.state}.</p>` : `<form method="pos
         if (req.method === 'GET' && !action) return json(200, paymentView(findPayment(msn, match[1]!)));
         if (req.method === 'GET' && action === 'events') {
           const p = findPayment(msn, match[1]!);
-          return json(200, p.events.map((e) => ({ reference: p.reference, pspReference: p.pspReference, ...e })));
+          return json(
+            200,
+            p.events.map((e) => ({ reference: p.reference, pspReference: p.pspReference, ...e })),
+          );
         }
         if (req.method === 'POST' && (action === 'capture' || action === 'refund' || action === 'cancel')) {
           const key = requireIdempotencyKey(req);

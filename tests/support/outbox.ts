@@ -11,9 +11,7 @@ export async function waitForSms(key: string, invoiceId: string, kind: 'invoice'
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const outbox = await api('GET', '/dev/outbox', { key });
-    const found = (outbox.body.data as { id: string; invoiceId: string; kind: string; body: string; status: string }[]).find(
-      (m) => m.invoiceId === invoiceId && m.kind === kind,
-    );
+    const found = (outbox.body.data as { id: string; invoiceId: string; kind: string; body: string; status: string }[]).find((m) => m.invoiceId === invoiceId && m.kind === kind);
     if (found && kind !== 'pin') return found;
     if (found) {
       const received = await handsetText(found.id);

@@ -13,9 +13,7 @@ let app: App | undefined;
 export function adminApp(): App {
   if (app) return app;
   const projectId = process.env.GCLOUD_PROJECT ?? process.env.GOOGLE_CLOUD_PROJECT;
-  app = isEmulator()
-    ? initializeApp({ projectId, serviceAccountId: `emulator@${projectId}.iam.gserviceaccount.com` }, 'smspay')
-    : initializeApp(undefined, 'smspay');
+  app = isEmulator() ? initializeApp({ projectId, serviceAccountId: `emulator@${projectId}.iam.gserviceaccount.com` }, 'smspay') : initializeApp(undefined, 'smspay');
   return app;
 }
 

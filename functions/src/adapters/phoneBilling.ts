@@ -17,22 +17,11 @@ export interface PhoneChargeRequest {
   strex?: StrexMerchant | null;
 }
 
-export type PhoneFailureCode =
-  | 'insufficient_funds'
-  | 'subscriber_barred'
-  | 'pin_expired'
-  | 'pin_invalid'
-  | 'too_many_attempts'
-  | 'limit_exceeded'
-  | 'duplicate'
-  | 'too_young'
-  | 'provider_error';
+export type PhoneFailureCode = 'insufficient_funds' | 'subscriber_barred' | 'pin_expired' | 'pin_invalid' | 'too_many_attempts' | 'limit_exceeded' | 'duplicate' | 'too_young' | 'provider_error';
 
 export type PhoneChargeResult =
   /** `operator`: the payer's mobile operator (`no.telenor`), when the provider names it with the outcome. */
-  | { status: 'succeeded'; operator?: string | null }
-  | { status: 'processing' }
-  | { status: 'failed'; failureCode: PhoneFailureCode; failureMessage: string };
+  { status: 'succeeded'; operator?: string | null } | { status: 'processing' } | { status: 'failed'; failureCode: PhoneFailureCode; failureMessage: string };
 
 /** Payer-facing wording for each decline, shared by every adapter so the page reads the same. */
 export const PHONE_FAILURE_MESSAGES: Record<PhoneFailureCode, string> = {

@@ -76,11 +76,7 @@ function startFakeStrex() {
       }
       transactionRequests.set(TransactionId, body);
       const [statusCode, detailedStatusCode] =
-        OneTimePassword !== pinSms.get(TransactionId)
-          ? ['Failed', 'OneTimePasswordFailed']
-          : Recipient.endsWith('0002')
-            ? ['Failed', 'InsufficientFunds']
-            : ['Ok', 'Delivered'];
+        OneTimePassword !== pinSms.get(TransactionId) ? ['Failed', 'OneTimePasswordFailed'] : Recipient.endsWith('0002') ? ['Failed', 'InsufficientFunds'] : ['Ok', 'Delivered'];
       transactions.set(TransactionId, {
         transactionId: TransactionId,
         recipient: Recipient,
@@ -135,8 +131,7 @@ describe('strexPhoneBilling against a fake Strex API', () => {
     fake.failures.lookup = 0;
   });
 
-  const billing = (apiKey = API_KEY, url = baseUrl) =>
-    strexPhoneBilling({ baseUrl: url, apiKey, merchantId: MERCHANT_ID, shortNumber: SHORT_NUMBER, serviceCode: SERVICE_CODE });
+  const billing = (apiKey = API_KEY, url = baseUrl) => strexPhoneBilling({ baseUrl: url, apiKey, merchantId: MERCHANT_ID, shortNumber: SHORT_NUMBER, serviceCode: SERVICE_CODE });
 
   const charge = (phone = '+4791234567', overrides: Partial<PhoneChargeRequest> = {}): PhoneChargeRequest => ({
     transactionId: 'txn_demo',
@@ -232,14 +227,18 @@ describe('strexPhoneBilling against a fake Strex API', () => {
   });
 
   it('throws on an unknown transaction rather than guessing its outcome', async () => {
-    const error = await billing().status(charge()).catch((e: unknown) => e);
+    const error = await billing()
+      .status(charge())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrexApiError);
     expect(error).toMatchObject({ status: 404 });
   });
 
   it('fails with 401 on a missing or wrong api key', async () => {
     for (const apiKey of ['', 'wrong-key']) {
-      const error = await billing(apiKey).start(charge()).catch((e: unknown) => e);
+      const error = await billing(apiKey)
+        .start(charge())
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StrexApiError);
       expect(error).toMatchObject({ status: 401 });
     }
@@ -353,18 +352,15 @@ describe('parseStrexDlr', () => {
     });
   });
 
-  it.each([[null], ['text'], [{}], [{ transactionId: 'abc' }], [{ transactionId: '', statusCode: 'Ok' }], [{ transactionId: 7, statusCode: 'Ok' }]])(
-    'rejects %j as invalid_request',
-    (body) => {
-      const error = (() => {
-        try {
-          parseStrexDlr(body);
-        } catch (e) {
-          return e;
-        }
-      })();
-      expect(error).toBeInstanceOf(DomainError);
-      expect(error).toMatchObject({ code: 'invalid_request' });
-    },
-  );
+  it.each([[null], ['text'], [{}], [{ transactionId: 'abc' }], [{ transactionId: '', statusCode: 'Ok' }], [{ transactionId: 7, statusCode: 'Ok' }]])('rejects %j as invalid_request', (body) => {
+    const error = (() => {
+      try {
+        parseStrexDlr(body);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toMatchObject({ code: 'invalid_request' });
+  });
 });

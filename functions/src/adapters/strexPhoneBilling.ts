@@ -3,14 +3,7 @@ import { z } from 'zod';
 import { formatMoney, toMajor } from '../domain/money';
 import { parseOrThrow } from '../domain/schemas';
 import { isOperatorId } from '../domain/billing';
-import {
-  PHONE_FAILURE_MESSAGES,
-  phoneChargeFailed,
-  type PhoneBilling,
-  type PhoneChargeRequest,
-  type PhoneChargeResult,
-  type PhoneFailureCode,
-} from './phoneBilling';
+import { PHONE_FAILURE_MESSAGES, phoneChargeFailed, type PhoneBilling, type PhoneChargeRequest, type PhoneChargeResult, type PhoneFailureCode } from './phoneBilling';
 
 export interface StrexOptions {
   /** `https://test.target365.io` or `https://shared.target365.io`. */

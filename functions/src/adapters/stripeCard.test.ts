@@ -156,7 +156,12 @@ class FakeStripe {
       return account ? { status: 200, body: account } : { status: 404, body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such account: '${accountMatch[1]}'` } } };
     }
     if (method === 'POST' && path === '/v1/account_links') {
-      const link: Stripe.AccountLink = { object: 'account_link', created: nowSeconds(), expires_at: nowSeconds() + 300, url: `https://connect.stripe.com/setup/s/${form.account}/link${++this.sequence}` };
+      const link: Stripe.AccountLink = {
+        object: 'account_link',
+        created: nowSeconds(),
+        expires_at: nowSeconds() + 300,
+        url: `https://connect.stripe.com/setup/s/${form.account}/link${++this.sequence}`,
+      };
       return { status: 200, body: link };
     }
     if (method === 'POST' && path === '/v1/refunds') {
@@ -376,7 +381,10 @@ describe('stripeCardProvider on a connected account (Stripe Connect)', () => {
       disabledReason: 'requirements.past_due',
     });
 
-    const link = await provider.createAccountLink(account.accountId, { refreshUrl: 'https://pay.example.no/merchant/settings?stripe=refresh', returnUrl: 'https://pay.example.no/merchant/settings?stripe=return' });
+    const link = await provider.createAccountLink(account.accountId, {
+      refreshUrl: 'https://pay.example.no/merchant/settings?stripe=refresh',
+      returnUrl: 'https://pay.example.no/merchant/settings?stripe=return',
+    });
     const [linkCall] = fakeStripe.requestsTo('POST', '/v1/account_links');
     expect(linkCall!.form).toEqual({
       account: account.accountId,
@@ -386,7 +394,10 @@ describe('stripeCardProvider on a connected account (Stripe Connect)', () => {
     });
     expect(link).toEqual({ url: expect.stringContaining(account.accountId), expiresAt: expect.any(Date) });
 
-    Object.assign(fakeStripe.accounts.get(account.accountId)!, { charges_enabled: true, requirements: { ...fakeStripe.accounts.get(account.accountId)!.requirements, currently_due: [], past_due: [], disabled_reason: null } });
+    Object.assign(fakeStripe.accounts.get(account.accountId)!, {
+      charges_enabled: true,
+      requirements: { ...fakeStripe.accounts.get(account.accountId)!.requirements, currently_due: [], past_due: [], disabled_reason: null },
+    });
     await expect(provider.retrieveAccount(account.accountId)).resolves.toMatchObject({ chargesEnabled: true, requirementsDue: [], disabledReason: null });
   });
 });
@@ -480,7 +491,13 @@ describe('stripeCardProvider.parseWebhook', () => {
   });
 
   it('reports what the event does not say as null, never a guess', async () => {
-    const odd = sessionEvent('checkout.session.completed', { payment_status: 'paid', payment_intent: { id: 'pi_expanded' }, amount_total: '12950', currency: 7, metadata: { transactionId: 'txn_abc123' } });
+    const odd = sessionEvent('checkout.session.completed', {
+      payment_status: 'paid',
+      payment_intent: { id: 'pi_expanded' },
+      amount_total: '12950',
+      currency: 7,
+      metadata: { transactionId: 'txn_abc123' },
+    });
     await expect(parse({ ...odd, livemode: 'no' })).resolves.toEqual({
       kind: 'payment_succeeded',
       eventId: 'evt_1',
@@ -606,7 +623,10 @@ describe('stripeCardProvider.parseWebhook', () => {
   describe('rejects with invalid_request when the signature does not verify', () => {
     const paid = sessionEvent('checkout.session.completed', { payment_status: 'paid' });
     const expectRejected = async (parsing: Promise<unknown>) => {
-      const error = await parsing.then(() => undefined, (reason: unknown) => reason);
+      const error = await parsing.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
       expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/^Webhook signature verification failed: /) });
     };

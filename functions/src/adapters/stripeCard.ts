@@ -60,10 +60,7 @@ export function stripeCardProvider(options: StripeCardOptions): StripeCardProvid
     async createCheckout(request) {
       const metadata = { invoiceId: request.invoiceId, transactionId: request.transactionId, merchantId: request.merchantId };
       const nowSeconds = Math.floor(Date.now() / 1000);
-      const expiresAt = Math.min(
-        Math.max(Math.floor(request.expiresAt.getTime() / 1000), nowSeconds + MIN_SESSION_SECONDS),
-        nowSeconds + MAX_SESSION_SECONDS,
-      );
+      const expiresAt = Math.min(Math.max(Math.floor(request.expiresAt.getTime() / 1000), nowSeconds + MIN_SESSION_SECONDS), nowSeconds + MAX_SESSION_SECONDS);
       const client = await stripe();
       const session = await client.checkout.sessions.create(
         {

@@ -3,14 +3,7 @@ import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentSmsError } from './smsSender';
-import {
-  inboundKeyword,
-  mapTwilioStatus,
-  publicWebhookUrl,
-  twilioSmsSender,
-  verifyTwilioSignature,
-  type TwilioHttpClient,
-} from './twilioSms';
+import { inboundKeyword, mapTwilioStatus, publicWebhookUrl, twilioSmsSender, verifyTwilioSignature, type TwilioHttpClient } from './twilioSms';
 
 const ACCOUNT_SID = `AC${'0'.repeat(31)}1`;
 const AUTH_TOKEN = 'test-auth-token';
@@ -168,19 +161,21 @@ describe('twilioSmsSender against a fake Twilio API', () => {
   });
 
   it('refuses a configuration with neither From nor a Messaging Service', () => {
-    expect(() => twilioSmsSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbackUrl: STATUS_CALLBACK })).toThrow(
-      /TWILIO_FROM/,
-    );
+    expect(() => twilioSmsSender({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, statusCallbackUrl: STATUS_CALLBACK })).toThrow(/TWILIO_FROM/);
   });
 
   it('turns 21211 (invalid To) into a permanent error with the code', async () => {
-    const error = await sender().send(sms(INVALID_NUMBER)).catch((e: unknown) => e);
+    const error = await sender()
+      .send(sms(INVALID_NUMBER))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentSmsError);
     expect(error).toMatchObject({ providerCode: '21211', message: expect.stringContaining('not a valid phone number') });
   });
 
   it('turns 21610 (recipient replied STOP) into a permanent opted_out error', async () => {
-    const error = await sender().send(sms(OPTED_OUT_NUMBER)).catch((e: unknown) => e);
+    const error = await sender()
+      .send(sms(OPTED_OUT_NUMBER))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentSmsError);
     expect(error).toMatchObject({ providerCode: 'opted_out' });
   });
@@ -189,7 +184,9 @@ describe('twilioSmsSender against a fake Twilio API', () => {
     ['a 500', SERVER_ERROR_NUMBER, 500],
     ['a 429', RATE_LIMITED_NUMBER, 429],
   ])('rethrows %s for the queue to retry', async (_label, to, status) => {
-    const error = await sender().send(sms(to)).catch((e: unknown) => e);
+    const error = await sender()
+      .send(sms(to))
+      .catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(PermanentSmsError);
     expect(error).toMatchObject({ status });
   });
@@ -200,7 +197,9 @@ describe('twilioSmsSender against a fake Twilio API', () => {
     const deadOrigin = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise((resolve) => closed.close(resolve));
 
-    const error = await sender({ origin: deadOrigin }).send(sms('+4791234567')).catch((e: unknown) => e);
+    const error = await sender({ origin: deadOrigin })
+      .send(sms('+4791234567'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(PermanentSmsError);
   });
@@ -244,12 +243,8 @@ describe('verifyTwilioSignature', () => {
 describe('publicWebhookUrl', () => {
   it('rebuilds the URL Twilio called from PUBLIC_BASE_URL, path and query', () => {
     expect(publicWebhookUrl('https://pay.example.com', '/webhooks/twilio/status', '')).toBe('https://pay.example.com/webhooks/twilio/status');
-    expect(publicWebhookUrl('https://pay.example.com/', '/webhooks/twilio/status', '?m=sms_1')).toBe(
-      'https://pay.example.com/webhooks/twilio/status?m=sms_1',
-    );
-    expect(publicWebhookUrl('https://pay.example.com', 'webhooks/twilio/status', 'm=sms_1')).toBe(
-      'https://pay.example.com/webhooks/twilio/status?m=sms_1',
-    );
+    expect(publicWebhookUrl('https://pay.example.com/', '/webhooks/twilio/status', '?m=sms_1')).toBe('https://pay.example.com/webhooks/twilio/status?m=sms_1');
+    expect(publicWebhookUrl('https://pay.example.com', 'webhooks/twilio/status', 'm=sms_1')).toBe('https://pay.example.com/webhooks/twilio/status?m=sms_1');
   });
 
   it('verifies a request that came through Hosting, where the function saw its own host', async () => {

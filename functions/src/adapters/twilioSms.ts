@@ -64,9 +64,7 @@ export function twilioSmsSender(options: TwilioSmsOptions): SmsSender {
           to: sms.to,
           body: sms.body,
           statusCallback: options.statusCallbackUrl,
-          ...(options.messagingServiceSid
-            ? { messagingServiceSid: options.messagingServiceSid }
-            : { from: sms.sender ?? options.from }),
+          ...(options.messagingServiceSid ? { messagingServiceSid: options.messagingServiceSid } : { from: sms.sender ?? options.from }),
         });
         return { provider: 'twilio', providerMessageId: message.sid };
       } catch (error) {
@@ -102,12 +100,7 @@ export function mapTwilioStatus(status: string): SmsStatus | null {
 }
 
 /** Checks `X-Twilio-Signature` against the URL Twilio called and the POSTed form parameters. */
-export async function verifyTwilioSignature(
-  authToken: string,
-  url: string,
-  params: Record<string, string>,
-  signature: string | undefined,
-): Promise<boolean> {
+export async function verifyTwilioSignature(authToken: string, url: string, params: Record<string, string>, signature: string | undefined): Promise<boolean> {
   if (!signature) return false;
   const { default: sdk } = await import('twilio');
   try {

@@ -187,10 +187,12 @@ describe('create payment', () => {
 
 describe('the fake refuses what the ePayment API refuses', () => {
   const raw = async (path: string, headers: Record<string, string>, body?: object) => {
-    const token = (await (await fetch(`${fake.baseUrl}/accesstoken/get`, {
-      method: 'POST',
-      headers: { client_id: fake.clientId, client_secret: fake.clientSecret, 'Ocp-Apim-Subscription-Key': fake.subscriptionKey },
-    }).then((r) => r.json())) as { access_token: string }).access_token;
+    const token = (
+      (await await fetch(`${fake.baseUrl}/accesstoken/get`, {
+        method: 'POST',
+        headers: { client_id: fake.clientId, client_secret: fake.clientSecret, 'Ocp-Apim-Subscription-Key': fake.subscriptionKey },
+      }).then((r) => r.json())) as { access_token: string }
+    ).access_token;
     const all: Record<string, string> = {
       Authorization: `Bearer ${token}`,
       'Ocp-Apim-Subscription-Key': fake.subscriptionKey,
@@ -298,7 +300,7 @@ describe('capture, refund, cancel and the payment record', () => {
     await expect(adapter().getPayment('no-such-payment')).rejects.toMatchObject({ status: 404 });
   });
 
-  it("the landing page plays the app: Approve authorizes and returns the browser to returnUrl", async () => {
+  it('the landing page plays the app: Approve authorizes and returns the browser to returnUrl', async () => {
     const request = start();
     const { redirectUrl } = await adapter().createPayment(request);
     const page = await (await fetch(redirectUrl!)).text();
@@ -338,7 +340,10 @@ describe('webhooks', () => {
   it('registers a webhook, and every delivery verifies on its raw body with the answered secret', async () => {
     const registrar = adapter();
     const { secret } = await registrar.registerWebhook(receiverUrl);
-    expect(fake.requestsTo('POST', '/webhooks/v1/webhooks')[0]!.body).toEqual({ url: receiverUrl, events: expect.arrayContaining(['epayments.payment.authorized.v1', 'epayments.payment.refunded.v1']) });
+    expect(fake.requestsTo('POST', '/webhooks/v1/webhooks')[0]!.body).toEqual({
+      url: receiverUrl,
+      events: expect.arrayContaining(['epayments.payment.authorized.v1', 'epayments.payment.refunded.v1']),
+    });
     expect(await registrar.listWebhooks()).toHaveLength(1);
     const vipps = adapter({ webhookSecret: secret });
     const { reference } = await vipps.createPayment(start());

@@ -17,9 +17,7 @@ export type VippsUserFlow = 'WEB_REDIRECT' | 'PUSH_MESSAGE';
 
 export const VIPPS_CURRENCIES: readonly VippsCurrency[] = ['NOK', 'DKK', 'EUR'];
 /** Every ePayment event type the Webhooks API sends. */
-export const VIPPS_WEBHOOK_EVENTS = ['created', 'aborted', 'expired', 'cancelled', 'captured', 'refunded', 'authorized', 'terminated'].map(
-  (name) => `epayments.payment.${name}.v1`,
-);
+export const VIPPS_WEBHOOK_EVENTS = ['created', 'aborted', 'expired', 'cancelled', 'captured', 'refunded', 'authorized', 'terminated'].map((name) => `epayments.payment.${name}.v1`);
 
 /** What the method can do, for the domain to ask instead of branching on the method's name. */
 export interface VippsCapabilities {
@@ -421,11 +419,9 @@ export function vippsEpayment(options: VippsOptions) {
 
     paymentEvents,
 
-    capture: (reference: string, amount: number, currency: VippsCurrency, idempotencyKey: string) =>
-      adjust(reference, 'capture', idempotencyKey, { modificationAmount: { currency, value: amount } }),
+    capture: (reference: string, amount: number, currency: VippsCurrency, idempotencyKey: string) => adjust(reference, 'capture', idempotencyKey, { modificationAmount: { currency, value: amount } }),
 
-    refund: (reference: string, amount: number, currency: VippsCurrency, idempotencyKey: string) =>
-      adjust(reference, 'refund', idempotencyKey, { modificationAmount: { currency, value: amount } }),
+    refund: (reference: string, amount: number, currency: VippsCurrency, idempotencyKey: string) => adjust(reference, 'refund', idempotencyKey, { modificationAmount: { currency, value: amount } }),
 
     cancel: (reference: string, idempotencyKey: string) => adjust(reference, 'cancel', idempotencyKey),
 

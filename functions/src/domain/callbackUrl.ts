@@ -37,7 +37,11 @@ export interface CallbackUrlRules {
 }
 
 /** The host as it is looked up: brackets off, lower case, trailing dots gone (`localhost.` is `localhost`). */
-const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.+$/, '');
+const hostOf = (url: URL) =>
+  url.hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.+$/, '');
 
 const isLoopbackName = (host: string) => host === 'localhost' || host.endsWith('.localhost');
 
@@ -81,11 +85,7 @@ const systemLookup: AddressLookup = (host) => dnsLookup(host, { all: true, verba
  * and the connection is then made to the address checked here (see callbacks.ts), so a DNS
  * answer that changes between check and send (rebinding) cannot redirect it.
  */
-export async function resolveCallbackTarget(
-  raw: string,
-  rules: CallbackUrlRules,
-  lookup: AddressLookup = systemLookup,
-): Promise<{ target: CallbackTarget } | { problem: string }> {
+export async function resolveCallbackTarget(raw: string, rules: CallbackUrlRules, lookup: AddressLookup = systemLookup): Promise<{ target: CallbackTarget } | { problem: string }> {
   const problem = callbackUrlProblem(raw, rules);
   if (problem) return { problem };
   const host = hostOf(new URL(raw));

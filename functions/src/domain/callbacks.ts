@@ -71,8 +71,7 @@ export interface DeliverDeps {
 export const callbackEventRef = (db: Firestore, id: string) => db.collection('callbackEvents').doc(id);
 
 /** Endpoints that answered 410 Gone: no automatic delivery goes to them until a manual redelivery succeeds. */
-export const disabledEndpointRef = (db: Firestore, merchantId: string, url: string) =>
-  db.collection('merchants').doc(merchantId).collection('disabledCallbackUrls').doc(sha256Hex(url));
+export const disabledEndpointRef = (db: Firestore, merchantId: string, url: string) => db.collection('merchants').doc(merchantId).collection('disabledCallbackUrls').doc(sha256Hex(url));
 
 /**
  * One delivery attempt of a callback event (the `deliverCallback` queue's work), signed per
@@ -88,7 +87,10 @@ export async function deliverCallback(deps: DeliverDeps, eventId: string, attemp
   if (!manual && (event.status === 'delivered' || event.status === 'disabled')) return event.status as string;
   if (!manual && (event.attempts as number) >= attempt) return 'duplicate';
 
-  const secretSnap = await db.collection('merchantSecrets').doc(event.merchantId as string).get();
+  const secretSnap = await db
+    .collection('merchantSecrets')
+    .doc(event.merchantId as string)
+    .get();
   const secrets = (secretSnap.get('webhookSecrets') as { secret: string; expiresAt: Timestamp | null }[] | undefined) ?? [];
   const now = new Date();
   const live = secrets.filter((s) => !s.expiresAt || s.expiresAt.toMillis() > now.getTime());
@@ -109,11 +111,7 @@ export async function deliverCallback(deps: DeliverDeps, eventId: string, attemp
     const body = event.payload as string;
     // During a rotation both secrets sign; receivers accept any one signature that verifies.
     const signatures = live.map((s) => new Webhook(s.secret).sign(eventId, now, body).split(' ')).flat();
-    response = await deps.post(
-      resolved.target,
-      { 'webhook-id': eventId, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signatures.join(' ') },
-      body,
-    );
+    response = await deps.post(resolved.target, { 'webhook-id': eventId, 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': signatures.join(' ') }, body);
   }
 
   const ok = response.statusCode !== null && response.statusCode >= 200 && response.statusCode < 300;
@@ -157,13 +155,18 @@ async function disableEndpoint(db: Firestore, event: FirebaseFirestore.DocumentD
     const ref = disabledEndpointRef(db, event.merchantId as string, url);
     if ((await tx.get(ref)).exists) return;
     tx.set(ref, { url, disabledAt: at, eventId: event.id });
-    tx.create(invoiceRef(db, event.invoiceId as string).collection('events').doc(), {
-      type: 'callback.endpoint_disabled',
-      data: { url, eventId: event.id },
-      merchantId: event.merchantId,
-      callbackEventId: null,
-      createdAt: at,
-    });
+    tx.create(
+      invoiceRef(db, event.invoiceId as string)
+        .collection('events')
+        .doc(),
+      {
+        type: 'callback.endpoint_disabled',
+        data: { url, eventId: event.id },
+        merchantId: event.merchantId,
+        callbackEventId: null,
+        createdAt: at,
+      },
+    );
   });
 }
 

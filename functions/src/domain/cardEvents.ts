@@ -43,8 +43,7 @@ export async function applyCardEvent(db: Firestore, provider: string, event: Car
     if (!txn) return 'unknown_transaction';
     const differences = paymentEventDifferences(txn, provider, event, mode);
     if (differences.length) return recordMismatchOnce(db, eventRef, txn, provider, event, differences);
-    const [code, message] =
-      event.kind === 'payment_failed' ? [event.failureCode, event.failureMessage] : ['session_expired', 'The checkout session expired before payment.'];
+    const [code, message] = event.kind === 'payment_failed' ? [event.failureCode, event.failureMessage] : ['session_expired', 'The checkout session expired before payment.'];
     await failTransaction(db, event.transactionId, code, message, eventRef);
     return 'applied';
   }

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FieldValue, Timestamp } from 'firebase-admin/firestore';
-import {
-  addUserSchema,
-  apiKeyPrefix,
-  dayBuckets,
-  newApiKeySecret,
-  newWebhookSecret,
-  rotateSecrets,
-  settingsPatchSchema,
-  settingsUpdates,
-  statsQuerySchema,
-  WEBHOOK_SECRET_GRACE_MS,
-} from './console';
+import { addUserSchema, apiKeyPrefix, dayBuckets, newApiKeySecret, newWebhookSecret, rotateSecrets, settingsPatchSchema, settingsUpdates, statsQuerySchema, WEBHOOK_SECRET_GRACE_MS } from './console';
 import { parseOrThrow } from './schemas';
 import { DomainError } from './errors';
 

@@ -205,9 +205,7 @@ const apiKeys = (db: Firestore) => db.collection('apiKeys');
 export async function listApiKeys(db: Firestore, merchantId: string) {
   // A merchant has a handful of keys: sorted here, so no composite index is needed.
   const snap = await apiKeys(db).where('merchantId', '==', merchantId).get();
-  const data = snap.docs
-    .map((d) => apiKeyView(d.id, d.data() as ApiKeyDoc))
-    .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
+  const data = snap.docs.map((d) => apiKeyView(d.id, d.data() as ApiKeyDoc)).sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
   return { object: 'list', data, hasMore: false };
 }
 
@@ -305,9 +303,7 @@ const memberView = (uid: string, doc: MemberDoc) => ({ uid, email: doc.email, ro
 
 export async function listMembers(db: Firestore, merchantId: string) {
   const snap = await membersRef(db, merchantId).get();
-  const data = snap.docs
-    .map((d) => memberView(d.id, d.data() as MemberDoc))
-    .sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
+  const data = snap.docs.map((d) => memberView(d.id, d.data() as MemberDoc)).sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''));
   return { object: 'list', data, hasMore: false };
 }
 

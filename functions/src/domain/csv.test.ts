@@ -44,7 +44,9 @@ describe('invoiceRowsFromCsv', () => {
   });
 
   it('ignores the read-only columns of an export', () => {
-    const rows = invoiceRowsFromCsv('id,status,amount,currency,description,payer.phone,sms.status,transaction.status,createdAt\ninv_1,paid,100,NOK,Tea,+4791234567,delivered,succeeded,2026-01-01T00:00:00Z\n');
+    const rows = invoiceRowsFromCsv(
+      'id,status,amount,currency,description,payer.phone,sms.status,transaction.status,createdAt\ninv_1,paid,100,NOK,Tea,+4791234567,delivered,succeeded,2026-01-01T00:00:00Z\n',
+    );
     expect(rows).toEqual([{ amount: 100, currency: 'NOK', description: 'Tea', payer: { phone: '+4791234567' } }]);
   });
 

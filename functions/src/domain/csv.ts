@@ -26,7 +26,9 @@ export function invoiceRowsFromCsv(text: string): Record<string, unknown>[] {
   const columns = header.map((cell) => classifyCsvColumn(cell.trim()));
   const unknown: FieldError[] = header.flatMap((cell, i) => {
     const column = columns[i]!;
-    return column.kind === 'unknown' ? [{ field: cell.trim() || `(column ${i + 1})`, code: 'unknown_column' as const, ...(column.use ? { other: column.use } : {}), message: `Unknown CSV column. ${column.hint}` }] : [];
+    return column.kind === 'unknown'
+      ? [{ field: cell.trim() || `(column ${i + 1})`, code: 'unknown_column' as const, ...(column.use ? { other: column.use } : {}), message: `Unknown CSV column. ${column.hint}` }]
+      : [];
   });
   if (unknown.length) {
     throw new DomainError('invalid_request', `The CSV header names unknown columns: ${unknown.map((e) => e.field).join(', ')}.`, { errors: unknown });

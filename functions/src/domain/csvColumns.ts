@@ -68,9 +68,7 @@ export function classifyCsvColumn(header: string): CsvColumnKind {
   if (header.startsWith(METADATA_COLUMN_PREFIX) && header.length > METADATA_COLUMN_PREFIX.length) return { kind: 'metadata', key: header.slice(METADATA_COLUMN_PREFIX.length) };
   if ((READ_ONLY_CSV_COLUMNS as readonly string[]).includes(header) || READ_ONLY_COLUMN_PREFIXES.some((prefix) => header.startsWith(prefix))) return { kind: 'readOnly' };
   const dotted = RENAMED[header] ?? (INVOICE_CSV_COLUMNS as readonly string[]).find((column) => column.replace(/\./g, '_').toLowerCase() === header.toLowerCase());
-  return dotted
-    ? { kind: 'unknown', hint: `Use "${dotted}".`, use: dotted as InvoiceCsvColumn }
-    : { kind: 'unknown', hint: `Columns: ${INVOICE_CSV_COLUMNS.join(', ')}, metadata.<key>.` };
+  return dotted ? { kind: 'unknown', hint: `Use "${dotted}".`, use: dotted as InvoiceCsvColumn } : { kind: 'unknown', hint: `Columns: ${INVOICE_CSV_COLUMNS.join(', ')}, metadata.<key>.` };
 }
 
 /** The fields an export writes, in the shape of an API invoice; dates as ISO 8601 strings. */

@@ -59,9 +59,7 @@ describe('evidenceDifferences', () => {
   });
 
   it('matches no session for a transaction whose checkout was never stored', () => {
-    expect(evidenceDifferences(txn({ providerSessionId: null }), 'stripe', { ...matching, sessionId: null }, session)).toEqual([
-      { field: 'sessionId', expected: null, received: null },
-    ]);
+    expect(evidenceDifferences(txn({ providerSessionId: null }), 'stripe', { ...matching, sessionId: null }, session)).toEqual([{ field: 'sessionId', expected: null, received: null }]);
   });
 
   it('compares the payment once known, and the merchant of a charge only when it names one', () => {

@@ -186,7 +186,10 @@ async function keepResponse(db: Firestore, ref: DocumentReference, result: ApiRe
   const count = Math.ceil(body.length / BODY_CHUNK_BYTES);
   await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      ref.collection('bodyChunks').doc(String(i).padStart(4, '0')).set({ bytes: body.subarray(i * BODY_CHUNK_BYTES, (i + 1) * BODY_CHUNK_BYTES), expiresAt }),
+      ref
+        .collection('bodyChunks')
+        .doc(String(i).padStart(4, '0'))
+        .set({ bytes: body.subarray(i * BODY_CHUNK_BYTES, (i + 1) * BODY_CHUNK_BYTES), expiresAt }),
     ),
   );
   await ref.update({ state: 'completed', status: result.status, bodyChunks: count });

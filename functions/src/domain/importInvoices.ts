@@ -25,15 +25,9 @@ export interface ImportRowResult {
  * Under an Idempotency-Key each row's invoice id is derived from the request and the row number,
  * so a retry after a crash writes only the rows that are missing and texts nobody twice.
  */
-export async function importInvoices(
-  db: Firestore,
-  merchant: MerchantDoc,
-  rows: unknown[],
-  publicBaseUrl: string,
-  checkCallbackUrl: (url: string) => string | null,
-  run: OnceRun | null = null,
-) {
-  if (rows.length === 0) throw new DomainError('invalid_request', 'The import has no rows.', { errors: [{ field: 'invoices', code: 'too_small', minimum: 1, unit: 'rows', message: 'Add at least one row.' }] });
+export async function importInvoices(db: Firestore, merchant: MerchantDoc, rows: unknown[], publicBaseUrl: string, checkCallbackUrl: (url: string) => string | null, run: OnceRun | null = null) {
+  if (rows.length === 0)
+    throw new DomainError('invalid_request', 'The import has no rows.', { errors: [{ field: 'invoices', code: 'too_small', minimum: 1, unit: 'rows', message: 'Add at least one row.' }] });
   if (rows.length > IMPORT_MAX_ROWS) {
     throw new DomainError('invalid_request', `An import takes at most ${IMPORT_MAX_ROWS} rows; this one has ${rows.length}.`, {
       errors: [{ field: 'invoices', code: 'too_big', maximum: IMPORT_MAX_ROWS, unit: 'rows', message: `At most ${IMPORT_MAX_ROWS} rows.` }],
@@ -64,7 +58,12 @@ export async function importInvoices(
 
   const rowId = (index: number) => (run ? derivedId('inv', `${run.seed}:${index + 1}`) : undefined);
   // A run taking over from one that died: rows it already wrote answer with their invoice, untouched.
-  const done = run?.resumed ? await existingInvoices(db, rows.map((_, index) => rowId(index)!)) : new Set<string>();
+  const done = run?.resumed
+    ? await existingInvoices(
+        db,
+        rows.map((_, index) => rowId(index)!),
+      )
+    : new Set<string>();
   for (let index = 0; index < rows.length; index++) {
     const id = rowId(index);
     if (id && done.has(id)) results[index] = { row: index + 1, id };

@@ -15,10 +15,7 @@ import type { ApiResult } from './idempotency';
 
 const DEFAULT_EXPIRY_MS = 7 * 86_400_000;
 
-export function renderInvoiceSms(
-  template: string,
-  values: { merchant: string; amount: number; currency: string; description: string; link: string; locale: Locale },
-): string {
+export function renderInvoiceSms(template: string, values: { merchant: string; amount: number; currency: string; description: string; link: string; locale: Locale }): string {
   return renderTemplate(template, {
     merchant: values.merchant,
     amount: smsAmount(values),
@@ -52,7 +49,14 @@ function checkMethods(input: CreateInvoiceInput, merchant: MerchantDoc) {
     if (refused.length || paymentMethods.length === 0) {
       const what = refused.length ? `${refused.map((m) => `"${m}"`).join(' and ')} cannot` : 'No payment method can';
       throw new DomainError('invalid_request', `${what} be offered in ${merchant.mode} mode now; GET /account says what is missing.`, {
-        errors: [{ field: 'paymentMethods', code: 'unavailable', values: refused, message: refused.length ? `Cannot be offered in ${merchant.mode} mode now: ${refused.join(', ')}.` : `No method can be offered in ${merchant.mode} mode now.` }],
+        errors: [
+          {
+            field: 'paymentMethods',
+            code: 'unavailable',
+            values: refused,
+            message: refused.length ? `Cannot be offered in ${merchant.mode} mode now: ${refused.join(', ')}.` : `No method can be offered in ${merchant.mode} mode now.`,
+          },
+        ],
       });
     }
   }
@@ -181,14 +185,7 @@ export function writeInvoice(db: Firestore, writer: DocumentWriter, built: Built
  * reference claim, the SMS message (the outbox a trigger dispatches from) and the timeline entry
  * are all written, or none is.
  */
-export async function createInvoice(
-  db: Firestore,
-  tx: Transaction,
-  merchant: MerchantDoc,
-  input: CreateInvoiceInput,
-  publicBaseUrl: string,
-  origin?: InvoiceOrigin,
-): Promise<ApiResult> {
+export async function createInvoice(db: Firestore, tx: Transaction, merchant: MerchantDoc, input: CreateInvoiceInput, publicBaseUrl: string, origin?: InvoiceOrigin): Promise<ApiResult> {
   checkMethods(input, merchant);
   if (input.reference) {
     const claim = await tx.get(referenceRef(db, merchant.id, input.reference));
@@ -272,12 +269,7 @@ export async function listInvoiceEvents(db: Firestore, account: AccountScope, id
 }
 
 /** Cancels an unpaid invoice; cancelling twice answers the same. Returns the provider session to close. */
-export async function cancelInvoice(
-  db: Firestore,
-  tx: Transaction,
-  merchantId: string,
-  id: string,
-): Promise<{ result: ApiResult; sessionToExpire: CheckoutToClose | null }> {
+export async function cancelInvoice(db: Firestore, tx: Transaction, merchantId: string, id: string): Promise<{ result: ApiResult; sessionToExpire: CheckoutToClose | null }> {
   if (!/^inv_[A-Za-z0-9]{22}$/.test(id)) throw notFound('Invoice');
   const snap = await tx.get(invoiceRef(db, id));
   const invoice = snap.data() as InvoiceDoc | undefined;
@@ -293,7 +285,14 @@ export async function cancelInvoice(
   const cancel = { timeline: { type: 'invoice.cancelled' }, callback: 'invoice.cancelled' } as const;
   const next =
     txn && isOpenTransaction(txn.status)
-      ? changeTransaction(db, tx, txn, invoice, { to: 'cancelled', patch: { failureCode: 'invoice_cancelled', failureMessage: 'The invoice was cancelled.' }, invoice: { to: 'cancelled', patch: { cancelledAt: now } }, ...cancel }, now)?.invoice
+      ? changeTransaction(
+          db,
+          tx,
+          txn,
+          invoice,
+          { to: 'cancelled', patch: { failureCode: 'invoice_cancelled', failureMessage: 'The invoice was cancelled.' }, invoice: { to: 'cancelled', patch: { cancelledAt: now } }, ...cancel },
+          now,
+        )?.invoice
       : changeInvoice(db, tx, invoice, { to: 'cancelled', patch: { cancelledAt: now }, ...cancel }, now);
   if (!next) throw new DomainError('invalid_state', `An invoice that is ${invoice.status} cannot be cancelled.`);
   return {

@@ -33,8 +33,7 @@ export function canonicalPhone(phone: string): string {
   return parsePhoneNumberFromString(phone)?.number ?? phone.replace(/[^\d+]/g, '');
 }
 
-const tooMany = (message: string, retryAfterMs: number) =>
-  new DomainError('rate_limited', message, { retryAfterSeconds: Math.max(1, retryAfterMs / 1000) });
+const tooMany = (message: string, retryAfterMs: number) => new DomainError('rate_limited', message, { retryAfterSeconds: Math.max(1, retryAfterMs / 1000) });
 
 /**
  * A pending use of one or more limits: `read` happens with the transaction's other reads, `take`
@@ -92,7 +91,13 @@ export async function readPaymentStartLimits(db: Firestore, tx: Transaction, inv
   if (sendsPin) {
     checks.push(
       await readWindow(db, tx, `pinSms_${invoice.id}`, PIN_SMS_PER_INVOICE, `At most ${PIN_SMS_PER_INVOICE.max} PIN codes are sent for one invoice per hour; use the last code, or pay another way.`),
-      await readWindow(db, tx, `pinSms_${canonicalPhone(invoice.payer.phone)}`, PIN_SMS_PER_PHONE, `At most ${PIN_SMS_PER_PHONE.max} PIN codes are sent to one phone number per 24 hours; pay another way, or try again later.`),
+      await readWindow(
+        db,
+        tx,
+        `pinSms_${canonicalPhone(invoice.payer.phone)}`,
+        PIN_SMS_PER_PHONE,
+        `At most ${PIN_SMS_PER_PHONE.max} PIN codes are sent to one phone number per 24 hours; pay another way, or try again later.`,
+      ),
     );
   }
   return combine(checks);

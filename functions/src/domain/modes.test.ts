@@ -60,7 +60,15 @@ describe('methodAvailability', () => {
   it('offers live card only once the merchant’s connected Stripe account can take charges', () => {
     const card = (merchant: Parameters<typeof methodAvailability>[1]) => methodAvailability(live, merchant, 'live')[0];
     expect(card(active)).toMatchObject({ available: false, missing: ['stripe_not_connected'] });
-    const connected = { accountId: 'acct_1', chargesEnabled: false, payoutsEnabled: false, detailsSubmitted: false, requirementsDue: ['external_account'], disabledReason: 'requirements.past_due', asOf: 1 };
+    const connected = {
+      accountId: 'acct_1',
+      chargesEnabled: false,
+      payoutsEnabled: false,
+      detailsSubmitted: false,
+      requirementsDue: ['external_account'],
+      disabledReason: 'requirements.past_due',
+      asOf: 1,
+    };
     expect(card({ ...active, stripeConnect: { live: connected } })).toMatchObject({ available: false, missing: ['stripe_charges_disabled'] });
     // A test-mode account never takes live charges.
     expect(card({ ...active, stripeConnect: { test: { ...connected, chargesEnabled: true } } })).toMatchObject({ missing: ['stripe_not_connected'] });

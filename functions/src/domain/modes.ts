@@ -76,11 +76,7 @@ export interface MethodAvailability {
 }
 
 /** What a merchant can offer in a mode right now, and for each method what is missing. */
-export function methodAvailability(
-  deployment: DeploymentProviders,
-  merchant: Pick<MerchantDoc, 'status' | 'liveActivatedAt' | 'stripeConnect' | 'strex'>,
-  mode: Mode,
-): MethodAvailability[] {
+export function methodAvailability(deployment: DeploymentProviders, merchant: Pick<MerchantDoc, 'status' | 'liveActivatedAt' | 'stripeConnect' | 'strex'>, mode: Mode): MethodAvailability[] {
   return PAYMENT_METHODS.map((method) => {
     const provider = deployment[mode][method];
     const missing: MissingReason[] = [];

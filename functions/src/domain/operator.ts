@@ -100,7 +100,11 @@ export function merchantSummary(merchant: MerchantDoc) {
 const MAX_MERCHANTS = 500;
 
 export async function listMerchants(db: Firestore, nowMs = Date.now()) {
-  const snap = await db.collection('merchants').orderBy('createdAt', 'desc').limit(MAX_MERCHANTS + 1).get();
+  const snap = await db
+    .collection('merchants')
+    .orderBy('createdAt', 'desc')
+    .limit(MAX_MERCHANTS + 1)
+    .get();
   const merchants = snap.docs.slice(0, MAX_MERCHANTS).map((d) => d.data() as MerchantDoc);
   const data = await Promise.all(merchants.map(async (m) => ({ ...merchantSummary(m), volume: await volumeOf(db, m.id, nowMs) })));
   return { object: 'list' as const, data, hasMore: snap.size > MAX_MERCHANTS };

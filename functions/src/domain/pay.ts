@@ -58,10 +58,12 @@ const checkoutCancelledUrl = (publicBaseUrl: string, payToken: string) => `${pub
  */
 export async function cancelledCheckoutDestination(db: Firestore, token: string, publicBaseUrl: string): Promise<string> {
   const landing = `${publicBaseUrl}/pay/${encodeURIComponent(token)}`;
-  const invoice = await db.runTransaction((tx) => invoiceByToken(db, tx, token)).catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'not_found') return null;
-    throw error;
-  });
+  const invoice = await db
+    .runTransaction((tx) => invoiceByToken(db, tx, token))
+    .catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'not_found') return null;
+      throw error;
+    });
   return (invoice && merchantUrlFor(invoice.cancelUrl, invoice)) ?? landing;
 }
 
@@ -80,9 +82,7 @@ export async function viewPayment(db: Firestore, token: string, loadMerchant: (i
     const now = Timestamp.now();
     invoice = expireIfDue(db, tx, invoice, now);
     if (UNOPENED.includes(invoice.status)) {
-      invoice =
-        changeInvoice(db, tx, invoice, { to: 'opened', patch: { openedAt: now }, timeline: { type: 'invoice.opened' }, callback: 'invoice.opened' }, now) ??
-        invoice;
+      invoice = changeInvoice(db, tx, invoice, { to: 'opened', patch: { openedAt: now }, timeline: { type: 'invoice.opened' }, callback: 'invoice.opened' }, now) ?? invoice;
     }
     return { invoice, txn: (txnSnap?.data() as TransactionDoc | undefined) ?? null };
   });

@@ -27,52 +27,66 @@ export type TransactionOwner = { token: string } | { merchantId: string };
 export async function verifyPhonePayment(deps: { db: Firestore; providers(mode: Mode): { phone: PhoneBilling } }, owner: TransactionOwner, txnId: string, pin: string) {
   const { db } = deps;
   if (!/^txn_[A-Za-z0-9]{22}$/.test(txnId)) throw new DomainError('not_found', 'Transaction not found.');
-  const outcome = await db.runTransaction(async (tx) => {
-    const txnSnap = await tx.get(db.collection('transactions').doc(txnId));
-    const txn = txnSnap.data() as TransactionDoc | undefined;
-    const invoice = txn ? ((await tx.get(invoiceRef(db, txn.invoiceId))).data() as InvoiceDoc) : undefined;
-    const allowed = txn && invoice && ('token' in owner ? invoice.payToken === owner.token : invoice.merchantId === owner.merchantId);
-    if (!txn || !invoice || !allowed) throw new DomainError('not_found', 'Transaction not found.');
-    if (txn.method !== 'phone') throw new DomainError('invalid_state', 'Only phone transactions take a PIN.');
-    if (txn.status !== 'awaiting_pin') {
-      return { kind: 'refused' as const, txn, message: `The transaction is ${txn.status}; it takes no PIN now.` };
-    }
-    const now = Timestamp.now();
-    // Paid by another attempt, expired or cancelled meanwhile: charging now would take money twice.
-    if (!isPayable(invoice.status) || invoice.expiresAt.toMillis() <= now.toMillis() || invoice.transaction?.id !== txnId) {
-      const cancelled = changeTransaction(db, tx, txn, invoice, { to: 'cancelled', patch: { failureCode: `invoice_${invoice.status}`, failureMessage: 'The invoice can no longer be paid with this PIN.' } }, now);
-      return { kind: 'refused' as const, txn: cancelled?.txn ?? txn, message: `The invoice is ${invoice.status === 'processing' ? 'being paid another way' : invoice.status}; this PIN can no longer be used.` };
-    }
-    if (!/^\d{6}$/.test(pin)) return { kind: 'malformed' as const, txn };
-    const attemptsLeft = txn.pinAttemptsLeft ?? PIN_MAX_ATTEMPTS;
-    if (deps.providers(txn.mode).phone.sendsOwnPin) {
-      if (now.toMillis() >= (txn.pinExpiresAt?.toMillis() ?? 0)) return { kind: 'failed' as const, txn, reason: 'expired' as const };
-      // Checked and taken in this transaction, before the PIN goes to the provider: however many
-      // verifies race, at most three tries are ever forwarded. The tries still in flight decide
-      // the outcome, so this one fails nothing.
-      if (attemptsLeft <= 0) return { kind: 'refused' as const, txn, message: 'No PIN tries are left for this payment.' };
-      const tried = changeTransaction(db, tx, txn, invoice, { patch: { pinAttemptsLeft: attemptsLeft - 1 } }, now)!;
-      return { kind: 'charge' as const, txn: tried.txn, invoice: tried.invoice };
-    }
-    const secretSnap = await tx.get(pinRef(db, txnId));
-    const pepper = await pinPepper(db, tx);
-    const state = secretSnap.data() as { hash: string; expiresAt: Timestamp; attempts: number; used: boolean };
-    const check = checkPin(
-      { hash: state.hash, expiresAt: state.expiresAt.toMillis(), attempts: state.attempts, used: state.used },
-      { pin, transactionId: txnId, amount: txn.amount, pepper, now: now.toMillis() },
-    );
-    if (check.ok) {
-      tx.update(secretSnap.ref, { used: true });
-      const charging = changeTransaction(db, tx, txn, invoice, { to: 'processing' }, now)!;
-      return { kind: 'charge' as const, txn: charging.txn, invoice: charging.invoice };
-    }
-    if (check.reason === 'malformed') return { kind: 'malformed' as const, txn };
-    if (check.reason === 'used') return { kind: 'refused' as const, txn, message: 'This PIN has already been used.' };
-    tx.update(secretSnap.ref, { attempts: PIN_MAX_ATTEMPTS - check.attemptsLeft });
-    const tried = changeTransaction(db, tx, txn, invoice, { patch: { pinAttemptsLeft: check.attemptsLeft } }, now)!;
-    if (check.reason === 'wrong') return { kind: 'wrong' as const, txn: tried.txn };
-    return { kind: 'failed' as const, txn, reason: check.reason };
-  }, { maxAttempts: 25 });
+  const outcome = await db.runTransaction(
+    async (tx) => {
+      const txnSnap = await tx.get(db.collection('transactions').doc(txnId));
+      const txn = txnSnap.data() as TransactionDoc | undefined;
+      const invoice = txn ? ((await tx.get(invoiceRef(db, txn.invoiceId))).data() as InvoiceDoc) : undefined;
+      const allowed = txn && invoice && ('token' in owner ? invoice.payToken === owner.token : invoice.merchantId === owner.merchantId);
+      if (!txn || !invoice || !allowed) throw new DomainError('not_found', 'Transaction not found.');
+      if (txn.method !== 'phone') throw new DomainError('invalid_state', 'Only phone transactions take a PIN.');
+      if (txn.status !== 'awaiting_pin') {
+        return { kind: 'refused' as const, txn, message: `The transaction is ${txn.status}; it takes no PIN now.` };
+      }
+      const now = Timestamp.now();
+      // Paid by another attempt, expired or cancelled meanwhile: charging now would take money twice.
+      if (!isPayable(invoice.status) || invoice.expiresAt.toMillis() <= now.toMillis() || invoice.transaction?.id !== txnId) {
+        const cancelled = changeTransaction(
+          db,
+          tx,
+          txn,
+          invoice,
+          { to: 'cancelled', patch: { failureCode: `invoice_${invoice.status}`, failureMessage: 'The invoice can no longer be paid with this PIN.' } },
+          now,
+        );
+        return {
+          kind: 'refused' as const,
+          txn: cancelled?.txn ?? txn,
+          message: `The invoice is ${invoice.status === 'processing' ? 'being paid another way' : invoice.status}; this PIN can no longer be used.`,
+        };
+      }
+      if (!/^\d{6}$/.test(pin)) return { kind: 'malformed' as const, txn };
+      const attemptsLeft = txn.pinAttemptsLeft ?? PIN_MAX_ATTEMPTS;
+      if (deps.providers(txn.mode).phone.sendsOwnPin) {
+        if (now.toMillis() >= (txn.pinExpiresAt?.toMillis() ?? 0)) return { kind: 'failed' as const, txn, reason: 'expired' as const };
+        // Checked and taken in this transaction, before the PIN goes to the provider: however many
+        // verifies race, at most three tries are ever forwarded. The tries still in flight decide
+        // the outcome, so this one fails nothing.
+        if (attemptsLeft <= 0) return { kind: 'refused' as const, txn, message: 'No PIN tries are left for this payment.' };
+        const tried = changeTransaction(db, tx, txn, invoice, { patch: { pinAttemptsLeft: attemptsLeft - 1 } }, now)!;
+        return { kind: 'charge' as const, txn: tried.txn, invoice: tried.invoice };
+      }
+      const secretSnap = await tx.get(pinRef(db, txnId));
+      const pepper = await pinPepper(db, tx);
+      const state = secretSnap.data() as { hash: string; expiresAt: Timestamp; attempts: number; used: boolean };
+      const check = checkPin(
+        { hash: state.hash, expiresAt: state.expiresAt.toMillis(), attempts: state.attempts, used: state.used },
+        { pin, transactionId: txnId, amount: txn.amount, pepper, now: now.toMillis() },
+      );
+      if (check.ok) {
+        tx.update(secretSnap.ref, { used: true });
+        const charging = changeTransaction(db, tx, txn, invoice, { to: 'processing' }, now)!;
+        return { kind: 'charge' as const, txn: charging.txn, invoice: charging.invoice };
+      }
+      if (check.reason === 'malformed') return { kind: 'malformed' as const, txn };
+      if (check.reason === 'used') return { kind: 'refused' as const, txn, message: 'This PIN has already been used.' };
+      tx.update(secretSnap.ref, { attempts: PIN_MAX_ATTEMPTS - check.attemptsLeft });
+      const tried = changeTransaction(db, tx, txn, invoice, { patch: { pinAttemptsLeft: check.attemptsLeft } }, now)!;
+      if (check.reason === 'wrong') return { kind: 'wrong' as const, txn: tried.txn };
+      return { kind: 'failed' as const, txn, reason: check.reason };
+    },
+    { maxAttempts: 25 },
+  );
 
   switch (outcome.kind) {
     case 'malformed':

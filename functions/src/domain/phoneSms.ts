@@ -5,7 +5,6 @@ import { formatMoney } from './money';
 import { measureSms, smsSafe } from './smsText';
 import type { InvoiceDoc, SmsKind, SmsMessageDoc } from './types';
 
-
 export function smsAmount(invoice: Pick<InvoiceDoc, 'amount' | 'currency' | 'locale'>, amount = invoice.amount): string {
   return smsSafe(formatMoney(amount, invoice.currency, invoice.locale === 'nb' ? 'nb-NO' : 'en-GB'));
 }
@@ -20,9 +19,7 @@ export function renderPinSms(pin: string, invoice: InvoiceDoc): string {
 /** When the payment was made, as payers in Norway read it ("2. des. 2026, 14:05"). */
 function smsPaidAt(invoice: Pick<InvoiceDoc, 'paidAt' | 'locale'>): string {
   const at = invoice.paidAt?.toDate() ?? new Date();
-  return smsSafe(
-    new Intl.DateTimeFormat(invoice.locale === 'nb' ? 'nb-NO' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }).format(at),
-  );
+  return smsSafe(new Intl.DateTimeFormat(invoice.locale === 'nb' ? 'nb-NO' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }).format(at));
 }
 
 /**

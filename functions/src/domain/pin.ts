@@ -36,9 +36,7 @@ export interface PinInput {
   now: number;
 }
 
-export type PinCheck =
-  | { ok: true }
-  | { ok: false; reason: 'expired' | 'used' | 'locked' | 'wrong' | 'malformed'; attemptsLeft: number };
+export type PinCheck = { ok: true } | { ok: false; reason: 'expired' | 'used' | 'locked' | 'wrong' | 'malformed'; attemptsLeft: number };
 
 /**
  * Decides one PIN try without touching storage. The caller persists

@@ -25,15 +25,13 @@ function paidInvoice(overrides: Partial<InvoiceDoc> = {}): InvoiceDoc {
 describe('renderReceiptSms: an itemised receipt', () => {
   it('names the merchant, amount, what it was for, date, how it was paid, the reference and where to complain', () => {
     expect(renderReceiptSms(paidInvoice())).toBe(
-      'Receipt from Harbour Kiosk: NOK 49.00 for Fish soup, charged to your phone bill 2 Dec 2026, 14:05. Ref ORDER-77. ' +
-        'Questions or complaints: https://pay.example/pay/tok123/receipt',
+      'Receipt from Harbour Kiosk: NOK 49.00 for Fish soup, charged to your phone bill 2 Dec 2026, 14:05. Ref ORDER-77. ' + 'Questions or complaints: https://pay.example/pay/tok123/receipt',
     );
   });
 
   it('speaks Norwegian for a Norwegian invoice, with Norwegian dates and money', () => {
     expect(renderReceiptSms(paidInvoice({ locale: 'nb' }))).toBe(
-      'Kvittering fra Harbour Kiosk: 49,00 kr for Fish soup, belastet mobilregningen 2. des. 2026, 14:05. Ref. ORDER-77. ' +
-        'Spørsmål eller klage: https://pay.example/pay/tok123/receipt',
+      'Kvittering fra Harbour Kiosk: 49,00 kr for Fish soup, belastet mobilregningen 2. des. 2026, 14:05. Ref. ORDER-77. ' + 'Spørsmål eller klage: https://pay.example/pay/tok123/receipt',
     );
   });
 

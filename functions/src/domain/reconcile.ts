@@ -77,7 +77,10 @@ export async function applyPhoneDeliveryReport(
  */
 export async function reconcileStale(deps: { db: Firestore; providers(mode: Mode): { db: Firestore; card: CardProvider; phone: PhoneBilling } }, now = Date.now()) {
   const outcomes: Record<string, string> = {};
-  for (const [method, staleMs] of [['card', CARD_STALE_MS], ['phone', PHONE_STALE_MS]] as const) {
+  for (const [method, staleMs] of [
+    ['card', CARD_STALE_MS],
+    ['phone', PHONE_STALE_MS],
+  ] as const) {
     const stale = await deps.db
       .collection('transactions')
       .where('method', '==', method)

@@ -49,10 +49,14 @@ export async function refundInvoice(deps: RefundDeps, merchantId: string, invoic
     const refundable = txn.amount - invoice.amountRefunded - (invoice.refundPending ?? 0);
     const amount = requested ?? refundable;
     if (amount <= 0 || amount > refundable) {
-      throw new DomainError('invalid_request', `At most ${refundable} can be refunded.`, { errors: [{ field: 'amount', code: 'too_big', minimum: 1, maximum: refundable, message: `Must be between 1 and ${refundable}.` }] });
+      throw new DomainError('invalid_request', `At most ${refundable} can be refunded.`, {
+        errors: [{ field: 'amount', code: 'too_big', minimum: 1, maximum: refundable, message: `Must be between 1 and ${refundable}.` }],
+      });
     }
     if (txn.method === 'phone' && amount !== txn.amount) {
-      throw new DomainError('invalid_request', 'Phone bill payments can only be refunded in full.', { errors: [{ field: 'amount', code: 'full_refund_only', minimum: txn.amount, maximum: txn.amount, message: `Omit it, or use ${txn.amount}.` }] });
+      throw new DomainError('invalid_request', 'Phone bill payments can only be refunded in full.', {
+        errors: [{ field: 'amount', code: 'full_refund_only', minimum: txn.amount, maximum: txn.amount, message: `Omit it, or use ${txn.amount}.` }],
+      });
     }
     const refund: RefundDoc = { id: refundId, merchantId, invoiceId, transactionId: txn.id, amount, status: 'pending', providerRefundId: null, failureMessage: null, createdAt: Timestamp.now() };
     tx.create(refundRef, refund);

@@ -28,15 +28,12 @@ export type WebhookPoster = (body: string, signatureHeader: string) => Promise<v
  * The sandbox checkout's Pay button: decides the outcome from the test card number, then hands
  * the matching Stripe-shaped event, signed, to the webhook's receiver, and waits for it to be handled.
  */
-export async function paySandboxSession(
-  db: Firestore,
-  postWebhook: WebhookPoster,
-  sessionId: string,
-  cardNumber: string,
-): Promise<{ status: 'succeeded'; redirectUrl: string }> {
+export async function paySandboxSession(db: Firestore, postWebhook: WebhookPoster, sessionId: string, cardNumber: string): Promise<{ status: 'succeeded'; redirectUrl: string }> {
   const digits = cardNumber.replace(/[\s-]/g, '');
   if (!/^\d{12,19}$/.test(digits)) {
-    throw new DomainError('invalid_request', 'Enter a card number.', { errors: [{ field: 'cardNumber', code: 'invalid_format', minimum: 12, maximum: 19, unit: 'characters', message: 'Enter 12 to 19 digits.' }] });
+    throw new DomainError('invalid_request', 'Enter a card number.', {
+      errors: [{ field: 'cardNumber', code: 'invalid_format', minimum: 12, maximum: 19, unit: 'characters', message: 'Enter 12 to 19 digits.' }],
+    });
   }
   const card = SANDBOX_TEST_CARDS[digits];
   if (!card) {

@@ -22,20 +22,21 @@ const coded = (code: FieldErrorCode, message: string, extra: Partial<FieldError>
 export const httpUrl = z
   .string()
   .max(2048, 'At most 2048 characters.')
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, coded('invalid_url', 'Must be an absolute http(s) URL without credentials.'))
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && !url.username && !url.password;
+      } catch {
+        return false;
+      }
+    },
+    coded('invalid_url', 'Must be an absolute http(s) URL without credentials.'),
+  )
   // The OpenAPI document says what the refine checks: http(s), a host, no user:password@.
   .meta({ format: 'uri', pattern: '^https?://[^/?#@\\s]+([/?#]|$)' });
 
-const futureDate = z.iso
-  .datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2026-12-01T12:00:00Z.' })
-  .transform((value) => new Date(value));
+const futureDate = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-time, e.g. 2026-12-01T12:00:00Z.' }).transform((value) => new Date(value));
 
 export const paymentMethodsSchema = z
   .array(z.enum(PAYMENT_METHODS, { error: 'Must be "card" or "phone".' }))
@@ -92,7 +93,12 @@ export const createInvoiceSchema = z
     reminders: z
       .strictObject({
         afterHours: z
-          .array(z.number({ error: 'Hours as a number.' }).positive('Must be after creation.').max(24 * 90, 'At most 90 days.'))
+          .array(
+            z
+              .number({ error: 'Hours as a number.' })
+              .positive('Must be after creation.')
+              .max(24 * 90, 'At most 90 days.'),
+          )
           .max(3, 'At most 3 reminders.')
           .refine((hours) => new Set(hours).size === hours.length, coded('duplicate', 'Each time at most once.'))
           .meta({ uniqueItems: true }),
@@ -127,7 +133,8 @@ export const createInvoiceSchema = z
     }
     const expiry = input.expiresAt?.getTime() ?? now + 7 * 86_400_000;
     input.reminders?.afterHours.forEach((hours, i) => {
-      if (now + hours * 3_600_000 >= expiry) ctx.addIssue({ code: 'custom', path: ['reminders', 'afterHours', i], ...coded('too_late', 'Must be before the invoice expires.', { other: 'expiresAt' }) });
+      if (now + hours * 3_600_000 >= expiry)
+        ctx.addIssue({ code: 'custom', path: ['reminders', 'afterHours', i], ...coded('too_late', 'Must be before the invoice expires.', { other: 'expiresAt' }) });
     });
     if (input.sendAt && input.expiresAt && input.sendAt >= input.expiresAt) {
       ctx.addIssue({ code: 'custom', path: ['sendAt'], ...coded('too_late', 'Must be before expiresAt.', { other: 'expiresAt' }) });
@@ -145,15 +152,19 @@ export const startPaymentSchema = z.strictObject({
 });
 
 export const sandboxPaySchema = z.strictObject({
-  cardNumber: z
-    .string({ error: 'Enter a card number.' })
-    .max(40)
-    .meta({ pattern: testCardNumberPattern(), description: 'One of Stripe’s public test cards the sandbox knows, spaces or hyphens allowed: 4242 4242 4242 4242 and 5555 5555 5555 4444 succeed, 4000 0000 0000 0002 and 4000 0000 0000 9995 are declined.' }),
+  cardNumber: z.string({ error: 'Enter a card number.' }).max(40).meta({
+    pattern: testCardNumberPattern(),
+    description:
+      'One of Stripe’s public test cards the sandbox knows, spaces or hyphens allowed: 4242 4242 4242 4242 and 5555 5555 5555 4444 succeed, 4000 0000 0000 0002 and 4000 0000 0000 9995 are declined.',
+  }),
 });
 
 export const listInvoicesQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  startingAfter: z.string().regex(/^inv_[A-Za-z0-9]{22}$/, 'Must be an invoice id.').optional(),
+  startingAfter: z
+    .string()
+    .regex(/^inv_[A-Za-z0-9]{22}$/, 'Must be an invoice id.')
+    .optional(),
   status: z.enum(INVOICE_STATUSES).optional(),
   reference: z.string().max(64).optional(),
   phone: z.string().regex(E164_RE, 'Must be in E.164 form.').optional(),

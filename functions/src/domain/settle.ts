@@ -46,7 +46,14 @@ export function settleSucceeded(
     // A second attempt was paid too (an old checkout tab, a PIN): record the money and tell the
     // merchant to refund it, without a second "paid".
     return Boolean(
-      changeTransaction(db, tx, txn, invoice, { to: 'succeeded', patch: succeeded, timeline: { type: 'invoice.payment_duplicate', data: { transactionId: txn.id, method: txn.method, amount: txn.amount } } }, now),
+      changeTransaction(
+        db,
+        tx,
+        txn,
+        invoice,
+        { to: 'succeeded', patch: succeeded, timeline: { type: 'invoice.payment_duplicate', data: { transactionId: txn.id, method: txn.method, amount: txn.amount } } },
+        now,
+      ),
     );
   }
   const changed = changeTransaction(

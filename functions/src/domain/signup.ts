@@ -23,7 +23,12 @@ export interface SignupAuth {
  * uid, so a retry after a crash finds the same merchant instead of making a second one, and
  * everything but the claims is written in one transaction.
  */
-export async function signUpMerchant(db: Firestore, auth: SignupAuth, user: { uid: string; email: string; emailVerified: boolean; merchantId: unknown; keepClaims: Record<string, unknown> }, input: z.output<typeof signupSchema>) {
+export async function signUpMerchant(
+  db: Firestore,
+  auth: SignupAuth,
+  user: { uid: string; email: string; emailVerified: boolean; merchantId: unknown; keepClaims: Record<string, unknown> },
+  input: z.output<typeof signupSchema>,
+) {
   if (!user.emailVerified) {
     throw new DomainError('forbidden', 'Verify your email first: open the link we sent you, then sign in again.');
   }

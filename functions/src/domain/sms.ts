@@ -18,16 +18,14 @@ export const optOutRef = (db: Firestore, phone: string) => db.collection('optOut
  * Providers can report on a message before their send call has returned its id to us. Such a
  * receipt is parked here under the provider's id and applied as soon as we learn which message it is.
  */
-const earlyReceiptRef = (db: Firestore, provider: string, providerMessageId: string) =>
-  db.collection('smsEarlyReceipts').doc(`${provider}_${providerMessageId}`.replace(/\//g, '_'));
+const earlyReceiptRef = (db: Firestore, provider: string, providerMessageId: string) => db.collection('smsEarlyReceipts').doc(`${provider}_${providerMessageId}`.replace(/\//g, '_'));
 
 /**
  * The provider's message id → our message, written when the send returns. Receipts find their
  * message with a point read of this document rather than a query, so receipt and send
  * transactions see each other's writes (and the emulator does not lock a whole query range).
  */
-const providerIdRef = (db: Firestore, provider: string, providerMessageId: string) =>
-  db.collection('smsProviderIds').doc(`${provider}_${providerMessageId}`.replace(/\//g, '_'));
+const providerIdRef = (db: Firestore, provider: string, providerMessageId: string) => db.collection('smsProviderIds').doc(`${provider}_${providerMessageId}`.replace(/\//g, '_'));
 
 /**
  * Sends one stored message (the `dispatchSms` queue's work). Claims it first so that a task
@@ -127,8 +125,7 @@ const SMS_TIMELINE: Partial<Record<SmsStatus, { timeline: TimelineType; callback
 
 async function readMessage(db: Firestore, tx: Transaction, ref: DocumentReference) {
   const message = (await tx.get(ref)).data() as SmsMessageDoc;
-  const invoice =
-    message.invoiceId && message.kind === 'invoice' ? ((await tx.get(invoiceRef(db, message.invoiceId))).data() as InvoiceDoc) : undefined;
+  const invoice = message.invoiceId && message.kind === 'invoice' ? ((await tx.get(invoiceRef(db, message.invoiceId))).data() as InvoiceDoc) : undefined;
   return { message, invoice };
 }
 
@@ -182,9 +179,7 @@ export function applySmsStatus(
   return { message: movedMessage, invoice: movedInvoice ?? invoice };
 }
 
-export type SmsStatusReport =
-  | { messageId: string; status: SmsStatus; failureCode?: string }
-  | { provider: string; providerMessageId: string; status: SmsStatus; failureCode?: string };
+export type SmsStatusReport = { messageId: string; status: SmsStatus; failureCode?: string } | { provider: string; providerMessageId: string; status: SmsStatus; failureCode?: string };
 
 /**
  * Records a status for a message: our own send result, or a provider's delivery receipt (the
@@ -197,10 +192,7 @@ export async function recordSmsStatus(db: Firestore, report: SmsStatusReport): P
     if ('messageId' in report) {
       target = messageRef(db, report.messageId);
     } else {
-      const [mapping, parked] = await Promise.all([
-        tx.get(providerIdRef(db, report.provider, report.providerMessageId)),
-        tx.get(earlyReceiptRef(db, report.provider, report.providerMessageId)),
-      ]);
+      const [mapping, parked] = await Promise.all([tx.get(providerIdRef(db, report.provider, report.providerMessageId)), tx.get(earlyReceiptRef(db, report.provider, report.providerMessageId))]);
       if (!mapping.exists) {
         // Keep the most advanced status; the sender applies it once it knows the message.
         const current = parked.get('status') as SmsStatus | undefined;

@@ -1,7 +1,6 @@
 import { DomainError } from './errors';
 
-const GSM7_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM7_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXTENSION = '\f^{}\\[~]|€';
 const BASIC = new Set(GSM7_BASIC);
 const EXTENSION = new Set(GSM7_EXTENSION);
@@ -27,7 +26,14 @@ export function measureSms(text: string): SmsSegmentInfo {
     const sizes = chars.map((c) => (EXTENSION.has(c) ? 2 : 1));
     return { encoding: 'GSM-7', ...pack(sizes, 160, 153) };
   }
-  return { encoding: 'UCS-2', ...pack(chars.map((c) => c.length), 70, 67) };
+  return {
+    encoding: 'UCS-2',
+    ...pack(
+      chars.map((c) => c.length),
+      70,
+      67,
+    ),
+  };
 }
 
 function pack(sizes: number[], single: number, multi: number): { segments: number; units: number } {
@@ -66,10 +72,7 @@ export const DEFAULT_TEMPLATES: Record<'en' | 'nb', string> = {
 
 export const TEMPLATE_PLACEHOLDERS = ['merchant', 'amount', 'description', 'link'] as const;
 
-export function renderTemplate(
-  template: string,
-  values: Record<(typeof TEMPLATE_PLACEHOLDERS)[number], string>,
-): string {
+export function renderTemplate(template: string, values: Record<(typeof TEMPLATE_PLACEHOLDERS)[number], string>): string {
   return template.replace(/\{(merchant|amount|description|link)\}/g, (_, key: keyof typeof values) => values[key]);
 }
 

@@ -1,30 +1,10 @@
-export const INVOICE_STATUSES = [
-  'scheduled',
-  'sending',
-  'sent',
-  'opened',
-  'processing',
-  'paid',
-  'partially_refunded',
-  'refunded',
-  'expired',
-  'cancelled',
-  'undelivered',
-] as const;
+export const INVOICE_STATUSES = ['scheduled', 'sending', 'sent', 'opened', 'processing', 'paid', 'partially_refunded', 'refunded', 'expired', 'cancelled', 'undelivered'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 export const SMS_STATUSES = ['scheduled', 'queued', 'sent', 'delivered', 'undelivered', 'failed', 'opted_out'] as const;
 export type SmsStatus = (typeof SMS_STATUSES)[number];
 
-export const TRANSACTION_STATUSES = [
-  'pending',
-  'awaiting_pin',
-  'processing',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'refunded',
-] as const;
+export const TRANSACTION_STATUSES = ['pending', 'awaiting_pin', 'processing', 'succeeded', 'failed', 'cancelled', 'refunded'] as const;
 export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
 
 const PRE_PAYMENT: InvoiceStatus[] = ['scheduled', 'sending', 'sent', 'undelivered', 'opened', 'processing'];

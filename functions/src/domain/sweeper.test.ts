@@ -62,7 +62,14 @@ describe('a card transaction left processing, checked at the provider', () => {
   it('asks the provider only about a processing transaction with a session, and writes nothing while it is open', async () => {
     const asked: string[] = [];
     const card = { name: 'sandbox', sessionStatus: async (id: string) => (asked.push(id), record('open', 'unpaid')) } as unknown as CardProvider;
-    const db = new Proxy({}, { get: () => { throw new Error('no write expected'); } }) as Firestore;
+    const db = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('no write expected');
+        },
+      },
+    ) as Firestore;
     const base = { id: 'txn_1', providerSessionId: 'cs_1', status: 'processing', mode: 'test' } as TransactionDoc;
     expect(await reconcileCardTransaction({ db, card }, base)).toBe('open');
     expect(await reconcileCardTransaction({ db, card }, { ...base, status: 'succeeded' })).toBe('skipped');

@@ -95,7 +95,12 @@ export async function sweepLostWork(deps: SweepDeps, now = Date.now()): Promise<
 
   // An expiry task that never ran: the invoice is still payable a while after its `expiresAt`.
   let expiries = 0;
-  for (const ref of await lostDocuments([db.collection('invoices').where('status', 'in', [...PAYABLE]).where('expiresAt', '<', cutoff)])) {
+  for (const ref of await lostDocuments([
+    db
+      .collection('invoices')
+      .where('status', 'in', [...PAYABLE])
+      .where('expiresAt', '<', cutoff),
+  ])) {
     const outcome = await claimSweep(db, ref, now, (data) => isPayable(data.status as InvoiceStatus) && (data.expiresAt as Timestamp).toMillis() < cutoff.toMillis());
     if (outcome === null || outcome === 'give_up') continue;
     await deps.tasks.enqueue('expireInvoice', { invoiceId: ref.id }, { id: `expire-${ref.id}-sweep-${outcome}` });
@@ -115,7 +120,10 @@ async function lostDocuments(queries: Query[]): Promise<DocumentReference[]> {
     let taken = page.size;
     found.push(...page.docs.map((d) => d.ref));
     while (page.size === PAGE && taken < MAX_PER_SWEEP) {
-      page = await query.startAfter(page.docs[page.size - 1]!).limit(PAGE).get();
+      page = await query
+        .startAfter(page.docs[page.size - 1]!)
+        .limit(PAGE)
+        .get();
       taken += page.size;
       found.push(...page.docs.map((d) => d.ref));
     }
@@ -138,12 +146,7 @@ export const isLostCallback = (event: FirebaseFirestore.DocumentData, cutoff: Ti
  * Claims one re-queue of a lost document: null when it is no longer lost or another sweep took
  * it within the last LOST_AFTER_MS, 'give_up' after MAX_SWEEPS, else the sweep's number.
  */
-async function claimSweep(
-  db: Firestore,
-  ref: DocumentReference,
-  now: number,
-  stillLost: (data: FirebaseFirestore.DocumentData) => boolean,
-): Promise<number | 'give_up' | null> {
+async function claimSweep(db: Firestore, ref: DocumentReference, now: number, stillLost: (data: FirebaseFirestore.DocumentData) => boolean): Promise<number | 'give_up' | null> {
   return db.runTransaction(async (tx) => {
     const data = (await tx.get(ref)).data();
     if (!data || !stillLost(data)) return null;

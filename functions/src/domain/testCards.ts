@@ -3,10 +3,7 @@
  * what Stripe reports for them: the outcome, and the card's brand and issuing country. Pure, so
  * the request schema (and through it the OpenAPI document) can name exactly these numbers.
  */
-export type TestCard = { brand: 'visa' | 'mastercard'; country: string } & (
-  | { outcome: 'succeeded' }
-  | { outcome: 'declined'; code: string; message: string }
-);
+export type TestCard = { brand: 'visa' | 'mastercard'; country: string } & ({ outcome: 'succeeded' } | { outcome: 'declined'; code: string; message: string });
 
 export const SANDBOX_TEST_CARDS: Record<string, TestCard> = {
   '4242424242424242': { outcome: 'succeeded', brand: 'visa', country: 'US' },

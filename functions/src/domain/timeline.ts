@@ -34,13 +34,7 @@ const invoiceMayMove = (invoice: InvoiceDoc, to: InvoiceStatus | undefined) => !
  * callback (delivered later by the `deliverCallback` queue). Returns the invoice as it will be
  * after commit, or null when the move is not allowed (the caller decides whether that is an error).
  */
-export function changeInvoice(
-  db: Firestore,
-  tx: TransactionWrites,
-  invoice: InvoiceDoc,
-  change: InvoiceChange,
-  now: Timestamp = Timestamp.now(),
-): InvoiceDoc | null {
+export function changeInvoice(db: Firestore, tx: TransactionWrites, invoice: InvoiceDoc, change: InvoiceChange, now: Timestamp = Timestamp.now()): InvoiceDoc | null {
   if (!invoiceMayMove(invoice, change.to)) return null;
   const emitsCallback = Boolean(change.callback && invoice.callbackUrl);
   const patch: Partial<InvoiceDoc> = {
@@ -68,9 +62,7 @@ export function transactionSummary(txn: Pick<TransactionDoc, 'id' | 'method' | '
 
 /** Field by field: a summary read back from Firestore need not keep its keys in the order written. */
 const sameSummary = (a: InvoiceTransactionSummary | null, b: InvoiceTransactionSummary) =>
-  a !== null &&
-  (['id', 'method', 'provider', 'status', 'failureCode', 'failureMessage'] as const).every((key) => (a[key] ?? null) === (b[key] ?? null)) &&
-  ('failureCode' in a) === ('failureCode' in b);
+  a !== null && (['id', 'method', 'provider', 'status', 'failureCode', 'failureMessage'] as const).every((key) => (a[key] ?? null) === (b[key] ?? null)) && 'failureCode' in a === 'failureCode' in b;
 
 export type TransactionChange = {
   /** The status to move to (checked against TRANSACTION_MOVES); omitted when only other fields change. */

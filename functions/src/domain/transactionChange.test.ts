@@ -240,7 +240,14 @@ describe('changeTransaction', () => {
       tx,
       earlier,
       invoice,
-      { to: 'succeeded', patch: { succeededAt: NOW, failureCode: null, failureMessage: null }, latest: true, invoice: { to: 'paid', patch: { paidAt: NOW } }, timeline: { type: 'invoice.paid' }, callback: 'invoice.paid' },
+      {
+        to: 'succeeded',
+        patch: { succeededAt: NOW, failureCode: null, failureMessage: null },
+        latest: true,
+        invoice: { to: 'paid', patch: { paidAt: NOW } },
+        timeline: { type: 'invoice.paid' },
+        callback: 'invoice.paid',
+      },
       NOW,
     );
     expect(result!.invoice).toMatchObject({ status: 'paid', paidAt: NOW, transaction: { id: earlier.id, method: 'card', provider: 'sandbox', status: 'succeeded' } });
@@ -251,12 +258,26 @@ describe('changeTransaction', () => {
     const paid = txnDoc('succeeded');
     const invoice = invoiceDoc(paid, { status: 'paid' });
     const partial = new RecordingTransaction();
-    const half = changeTransaction(db, partial, paid, invoice, { patch: { amountRefunded: 100 }, invoice: { to: 'partially_refunded', patch: { amountRefunded: 100 } }, timeline: { type: 'invoice.refunded' } }, NOW);
+    const half = changeTransaction(
+      db,
+      partial,
+      paid,
+      invoice,
+      { patch: { amountRefunded: 100 }, invoice: { to: 'partially_refunded', patch: { amountRefunded: 100 } }, timeline: { type: 'invoice.refunded' } },
+      NOW,
+    );
     expect(half!.txn.status).toBe('succeeded');
     expect(half!.invoice).toMatchObject({ status: 'partially_refunded', transaction: { status: 'succeeded' } });
 
     const full = new RecordingTransaction();
-    const all = changeTransaction(db, full, half!.txn, half!.invoice, { to: 'refunded', patch: { amountRefunded: 25000 }, invoice: { to: 'refunded', patch: { amountRefunded: 25000 } }, timeline: { type: 'invoice.refunded' } }, NOW);
+    const all = changeTransaction(
+      db,
+      full,
+      half!.txn,
+      half!.invoice,
+      { to: 'refunded', patch: { amountRefunded: 25000 }, invoice: { to: 'refunded', patch: { amountRefunded: 25000 } }, timeline: { type: 'invoice.refunded' } },
+      NOW,
+    );
     expect(all!.invoice).toMatchObject({ status: 'refunded', transaction: { status: 'refunded' } });
     expect(full.writes.find((w) => w.path === `invoices/${invoice.id}`)!.data).toMatchObject({ status: 'refunded', transaction: { status: 'refunded' } });
   });

@@ -8,7 +8,8 @@ import { dispatchSms as dispatch } from '../domain/sms';
 /** Sends one queued SMS; rate limited so a bulk import does not flood the provider. */
 export const dispatchSms = onTaskDispatched<{ messageId: string }>(
   {
-    region: REGION, secrets: SMS_SECRETS,
+    region: REGION,
+    secrets: SMS_SECRETS,
     retryConfig: { maxAttempts: 8, minBackoffSeconds: 10, maxBackoffSeconds: 600 },
     rateLimits: { maxConcurrentDispatches: 20, maxDispatchesPerSecond: 50 },
   },

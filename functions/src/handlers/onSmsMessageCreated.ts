@@ -10,9 +10,5 @@ import { getServices } from '../services';
  */
 export const onSmsMessageCreated = onDocumentCreated({ document: 'smsMessages/{messageId}', region: REGION, retry: true }, async (event) => {
   const sendAt = event.data?.get('sendAt') as FirebaseFirestore.Timestamp | null | undefined;
-  await getServices().tasks.enqueue(
-    'dispatchSms',
-    { messageId: event.params.messageId },
-    { id: `sms-${event.params.messageId}`, ...(sendAt ? { at: sendAt.toDate() } : {}) },
-  );
+  await getServices().tasks.enqueue('dispatchSms', { messageId: event.params.messageId }, { id: `sms-${event.params.messageId}`, ...(sendAt ? { at: sendAt.toDate() } : {}) });
 });

@@ -55,7 +55,9 @@ function dashboardMode(request: ApiRequest): Mode {
   const value = request.headers[MODE_HEADER]?.trim().toLowerCase();
   if (value === undefined || value === '' || value === 'test') return 'test';
   if (value === 'live') return 'live';
-  throw new DomainError('invalid_request', 'X-Mode must be "test" or "live".', { errors: [{ field: 'X-Mode', code: 'invalid_value', values: ['test', 'live'], message: 'Must be "test" or "live".' }] });
+  throw new DomainError('invalid_request', 'X-Mode must be "test" or "live".', {
+    errors: [{ field: 'X-Mode', code: 'invalid_value', values: ['test', 'live'], message: 'Must be "test" or "live".' }],
+  });
 }
 
 /** What the caller's mode can offer now (domain/modes.ts), so invoices never offer more. */
@@ -68,10 +70,7 @@ const withOfferable = (services: Services, merchant: MerchantDoc): MerchantDoc =
 export async function authorize(services: Services, request: ApiRequest, action: ApiAction): Promise<Caller> {
   const caller = await callerOf(services, request);
   if (!mayCall(caller.role, action)) {
-    throw new DomainError(
-      'forbidden',
-      caller.role === 'api' ? 'API keys cannot do this; an owner does it in the dashboard.' : 'Only an owner can do this.',
-    );
+    throw new DomainError('forbidden', caller.role === 'api' ? 'API keys cannot do this; an owner does it in the dashboard.' : 'Only an owner can do this.');
   }
   return caller;
 }

@@ -19,9 +19,7 @@ const patternOf = (path: string) => new RegExp('^' + path.replace(/\{[A-Za-z]+\}
 const NOT_YET_SERVED = new Set<string>();
 
 const operations = () =>
-  Object.entries(doc.paths as Json).flatMap(([path, item]) =>
-    Object.entries(item as Json).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation: operation as Json })),
-  );
+  Object.entries(doc.paths as Json).flatMap(([path, item]) => Object.entries(item as Json).map(([method, operation]) => ({ path, method: method.toUpperCase(), operation: operation as Json })));
 
 function resolve(pointer: string): unknown {
   if (!pointer.startsWith('#/')) throw new Error(`External $ref ${pointer}`);
@@ -60,9 +58,7 @@ describe('openApiDocument', () => {
   it('documents every route the router serves', () => {
     const documented = operations();
     expect(apiRouter.paths.length).toBeGreaterThan(20);
-    const missing = apiRouter.paths.filter(
-      (route) => !documented.some((op) => op.method === route.method && patternOf(op.path).source === route.pattern.source),
-    );
+    const missing = apiRouter.paths.filter((route) => !documented.some((op) => op.method === route.method && patternOf(op.path).source === route.pattern.source));
     expect(missing.map((r) => `${r.method} ${r.pattern.source}`)).toEqual([]);
   });
 
@@ -127,7 +123,20 @@ describe('openApiDocument', () => {
     }
     const problem = doc.components.schemas.Problem;
     expect(problem.required).toEqual(['type', 'title', 'status', 'detail', 'code']);
-    expect(problem.properties.code.enum).toEqual(expect.arrayContaining(['invalid_request', 'unauthorized', 'forbidden', 'not_found', 'invalid_state', 'idempotency_conflict', 'rate_limited', 'provider_error', 'card_declined', 'payment_declined']));
+    expect(problem.properties.code.enum).toEqual(
+      expect.arrayContaining([
+        'invalid_request',
+        'unauthorized',
+        'forbidden',
+        'not_found',
+        'invalid_state',
+        'idempotency_conflict',
+        'rate_limited',
+        'provider_error',
+        'card_declined',
+        'payment_declined',
+      ]),
+    );
     expect(doc.components.responses.TooManyRequests.headers['Retry-After']).toBeDefined();
   });
 
@@ -281,7 +290,14 @@ describe('response schemas', () => {
   });
 
   it('carry the failure on the invoice’s transaction summary (invoice.payment_failed callbacks)', () => {
-    const failed = { id: 'txn_BBBBBBBBBBBBBBBBBBBBBB', method: 'card' as const, provider: 'sandbox' as const, status: 'failed' as const, failureCode: 'card_declined', failureMessage: 'Your card was declined.' };
+    const failed = {
+      id: 'txn_BBBBBBBBBBBBBBBBBBBBBB',
+      method: 'card' as const,
+      provider: 'sandbox' as const,
+      status: 'failed' as const,
+      failureCode: 'card_declined',
+      failureMessage: 'Your card was declined.',
+    };
     const invoice = invoiceToApi(invoiceDoc({ status: 'opened', transaction: failed }));
     expect(invoice.transaction).toMatchObject({ failureCode: 'card_declined', failureMessage: 'Your card was declined.' });
     conforms(responseSchemas.Invoice, invoice);
@@ -312,7 +328,22 @@ describe('the CSV import body', () => {
   it('lists the spec’s dotted headers', () => {
     const doc = openApiDocument('http://127.0.0.1:5000') as Json;
     const csv = doc.paths['/invoices/import'].post.requestBody.content['text/csv'].schema;
-    for (const column of ['amount', 'currency', 'description', 'payer.phone', 'payer.name', 'payer.locale', 'reference', 'expiresAt', 'sendAt', 'sms.text', 'returnUrl', 'cancelUrl', 'callbackUrl', 'metadata.<key>']) {
+    for (const column of [
+      'amount',
+      'currency',
+      'description',
+      'payer.phone',
+      'payer.name',
+      'payer.locale',
+      'reference',
+      'expiresAt',
+      'sendAt',
+      'sms.text',
+      'returnUrl',
+      'cancelUrl',
+      'callbackUrl',
+      'metadata.<key>',
+    ]) {
       expect(csv['x-csv-columns']).toContain(column);
       expect(csv.description).toContain(`\`${column}\``);
     }

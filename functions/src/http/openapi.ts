@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { DomainError, FIELD_ERROR_CODES, type DomainErrorCode, type FieldError } from '../domain/errors';
-import {
-  PAYMENT_METHODS,
-  SUPPORTED_LOCALES,
-  createInvoiceSchema,
-  listInvoicesQuerySchema,
-  sandboxPaySchema,
-  startPaymentSchema,
-} from '../domain/schemas';
+import { PAYMENT_METHODS, SUPPORTED_LOCALES, createInvoiceSchema, listInvoicesQuerySchema, sandboxPaySchema, startPaymentSchema } from '../domain/schemas';
 import { acceptInvitationSchema, addUserSchema, createApiKeySchema, settingsPatchSchema, statsQuerySchema } from '../domain/console';
 import { signupSchema } from '../domain/signup';
 import { operatorActionSchema, platformFeeSchema, strexSettingsSchema } from '../domain/operator';
@@ -32,7 +25,10 @@ import { forInvoiceSchema } from './routes/transactions';
 const isoDateTime = z.iso.datetime().describe('ISO 8601 date-time in UTC.');
 const nullableDateTime = isoDateTime.nullable();
 const minorUnits = z.number().int().describe('Amount in the currency’s minor unit (e.g. øre, cents).');
-const currency = z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217 currency code, upper case.');
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .describe('ISO 4217 currency code, upper case.');
 const paymentMethod = z.enum(PAYMENT_METHODS);
 const mode = z.enum(['test', 'live']);
 const listOf = <T extends z.ZodType>(item: T) => z.object({ object: z.literal('list'), data: z.array(item), hasMore: z.boolean() });
@@ -74,10 +70,7 @@ export const transactionSchema = z.object({
     .object({ operator: z.string().nullable().describe('The payer’s mobile operator, where the provider names it.') })
     .nullable()
     .describe('Phone payments: what the phone-billing provider reports; `null` for card payments.'),
-  fee: z
-    .object({ amount: minorUnits, currency })
-    .nullable()
-    .describe('What the provider charged for this payment, where it reports it (Stripe: the balance transaction’s fee); `null` otherwise.'),
+  fee: z.object({ amount: minorUnits, currency }).nullable().describe('What the provider charged for this payment, where it reports it (Stripe: the balance transaction’s fee); `null` otherwise.'),
   next: transactionNextSchema,
   livemode: z.boolean(),
   createdAt: isoDateTime,
@@ -98,7 +91,9 @@ export const invoiceSchema = z.object({
   object: z.literal('invoice'),
   status: z
     .enum(INVOICE_STATUSES)
-    .describe('`undelivered`: the SMS cannot reach the payer (the number opted out, or the provider failed it permanently) and the link was never opened; the link still works if shared another way (then `opened`).'),
+    .describe(
+      '`undelivered`: the SMS cannot reach the payer (the number opted out, or the provider failed it permanently) and the link was never opened; the link still works if shared another way (then `opened`).',
+    ),
   amount: minorUnits,
   amountRefunded: minorUnits,
   currency,
@@ -129,10 +124,7 @@ export const invoiceSchema = z.object({
   openedAt: nullableDateTime,
   paidAt: nullableDateTime,
   cancelledAt: nullableDateTime,
-  transaction: z
-    .union([transactionSchema, transactionSummarySchema])
-    .nullable()
-    .describe('The latest transaction: in full from `GET /invoices/{id}`, as a summary elsewhere; `null` before any.'),
+  transaction: z.union([transactionSchema, transactionSummarySchema]).nullable().describe('The latest transaction: in full from `GET /invoices/{id}`, as a summary elsewhere; `null` before any.'),
 });
 
 export const invoiceListSchema = listOf(invoiceSchema);
@@ -145,7 +137,9 @@ export const timelineEventSchema = z.object({
   id: z.string(),
   type: z
     .string()
-    .describe(`Timeline entry type: every callback type (${CALLBACK_TYPES.join(', ')}) plus steps that send no callback, such as invoice.scheduled, invoice.sms.queued, invoice.payment_started, invoice.payment_duplicate (a second paid attempt, to refund), invoice.payment_duplicate_refunded, and payment.mismatch (a provider event whose session, amount, currency, merchant or mode did not match the transaction; nothing moved, \`data.differences\` lists \`{ field, expected, received }\`).`),
+    .describe(
+      `Timeline entry type: every callback type (${CALLBACK_TYPES.join(', ')}) plus steps that send no callback, such as invoice.scheduled, invoice.sms.queued, invoice.payment_started, invoice.payment_duplicate (a second paid attempt, to refund), invoice.payment_duplicate_refunded, and payment.mismatch (a provider event whose session, amount, currency, merchant or mode did not match the transaction; nothing moved, \`data.differences\` lists \`{ field, expected, received }\`).`,
+    ),
   status: z.enum(INVOICE_STATUSES).describe('The invoice’s status after this step.'),
   data: z.record(z.string(), z.unknown()),
   callbackEventId: z.string().nullable().describe('The merchant callback this step sent (`GET /events/{id}`), if any.'),
@@ -155,7 +149,10 @@ export const timelineEventSchema = z.object({
 export const eventListSchema = listOf(timelineEventSchema);
 
 export const callbackPayloadSchema = z.object({
-  id: z.string().regex(/^evt_[A-Za-z0-9]{22}$/).describe('Also sent as the `webhook-id` header; the same on every retry and redelivery.'),
+  id: z
+    .string()
+    .regex(/^evt_[A-Za-z0-9]{22}$/)
+    .describe('Also sent as the `webhook-id` header; the same on every retry and redelivery.'),
   type: z.enum(CALLBACK_TYPES),
   createdAt: isoDateTime,
   sequence: z.number().int().min(1).describe('Increases by one per callback of this invoice, so a receiver can order them.'),
@@ -261,7 +258,10 @@ export const fieldErrorSchema = z
     expected: z.string().optional().describe('`invalid_type`: the JSON type wanted (`string`, `number`, `int`, `boolean`, `object`, `array`); `invalid_format`: `email`.'),
     values: z.array(z.string()).optional().describe('The values allowed, or (`unavailable`) the ones refused.'),
     row: z.number().int().optional().describe('`duplicate`: the 1-based row this one repeats.'),
-    other: z.string().optional().describe('The field, column or invoice this one clashes with or should be (`too_late`: `expiresAt`; `duplicate`: the invoice id; `unknown_column`: the column to use).'),
+    other: z
+      .string()
+      .optional()
+      .describe('The field, column or invoice this one clashes with or should be (`too_late`: `expiresAt`; `duplicate`: the invoice id; `unknown_column`: the column to use).'),
   })
   .describe('A validation error for one field.');
 // Every key of the domain's FieldError is documented above.
@@ -274,7 +274,11 @@ export const importResultSchema = z
     data: z.array(
       z.looseObject({
         row: z.number().int().describe('1-based row (CSV: data row after the header).'),
-        id: z.string().regex(/^inv_[A-Za-z0-9]{22}$/).optional().describe('The invoice created from this row.'),
+        id: z
+          .string()
+          .regex(/^inv_[A-Za-z0-9]{22}$/)
+          .optional()
+          .describe('The invoice created from this row.'),
         error: z
           .looseObject({ code: z.string().optional().describe('As a problem’s `code`, e.g. `invalid_request`.'), message: z.string(), errors: z.array(fieldErrorSchema).optional() })
           .optional()
@@ -324,7 +328,9 @@ export const accountSchema = z
         provider: z.enum(['stripe', 'strex', 'sandbox']).nullable().describe('Who takes the method in this mode; null when the deployment has no provider for it.'),
         missing: z
           .array(z.enum(['provider_not_configured', 'live_not_activated', 'merchant_suspended', 'stripe_not_connected', 'stripe_charges_disabled', 'strex_not_configured']))
-          .describe('Why it cannot be offered: `provider_not_configured` (this deployment has no provider for the method in this mode; live mode never uses a sandbox or test credentials), `live_not_activated` (an operator has not activated live mode), `merchant_suspended`, `stripe_not_connected` (live card goes to the merchant’s own Stripe account, and none is connected: an owner connects one in Settings), `stripe_charges_disabled` (the connected account cannot take charges yet: Stripe still needs details), `strex_not_configured` (live phone bills through the merchant’s own Strex merchant id and service code, and an operator has not set them). Empty when available.'),
+          .describe(
+            'Why it cannot be offered: `provider_not_configured` (this deployment has no provider for the method in this mode; live mode never uses a sandbox or test credentials), `live_not_activated` (an operator has not activated live mode), `merchant_suspended`, `stripe_not_connected` (live card goes to the merchant’s own Stripe account, and none is connected: an owner connects one in Settings), `stripe_charges_disabled` (the connected account cannot take charges yet: Stripe still needs details), `strex_not_configured` (live phone bills through the merchant’s own Strex merchant id and service code, and an operator has not set them). Empty when available.',
+          ),
       }),
     ),
   })
@@ -371,9 +377,7 @@ export const operatorMerchantListSchema = z.object({
   object: z.literal('list'),
   data: z.array(
     operatorMerchantSchema.extend({
-      volume: z
-        .array(z.object({ mode, currency: z.string(), count: z.number().int(), amount: z.number().int() }))
-        .describe('Paid invoices of the last 30 days, per mode and currency (minor units).'),
+      volume: z.array(z.object({ mode, currency: z.string(), count: z.number().int(), amount: z.number().int() })).describe('Paid invoices of the last 30 days, per mode and currency (minor units).'),
     }),
   ),
   hasMore: z.boolean(),
@@ -405,7 +409,10 @@ export const operatorLogSchema = z.object({
 export const signupResultSchema = z.object({
   object: z.literal('signup'),
   merchant: z.object({ id: z.string(), name: z.string(), livemode: z.literal(false) }),
-  apiKey: z.object({ secret: z.string(), prefix: z.string(), livemode: z.literal(false) }).nullable().describe('The test key, shown this once.'),
+  apiKey: z
+    .object({ secret: z.string(), prefix: z.string(), livemode: z.literal(false) })
+    .nullable()
+    .describe('The test key, shown this once.'),
   webhookSecret: z.string().nullable().describe('The callback signing secret (`whsec_…`), shown this once.'),
 });
 
@@ -420,7 +427,10 @@ export const apiKeySchema = z.object({
 });
 export const apiKeyCreatedSchema = apiKeySchema.extend({
   object: z.literal('api_key'),
-  secret: z.string().regex(/^sk_(test|live)_[A-Za-z0-9]+$/).describe('Shown once; only its hash is stored.'),
+  secret: z
+    .string()
+    .regex(/^sk_(test|live)_[A-Za-z0-9]+$/)
+    .describe('Shown once; only its hash is stored.'),
 });
 export const apiKeyListSchema = listOf(apiKeySchema);
 
@@ -500,10 +510,7 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string(),
     code: z.enum([...PROBLEM_CODES, 'internal_error']),
-    errors: z
-      .array(fieldErrorSchema)
-      .optional()
-      .describe('Validation errors, one per field.'),
+    errors: z.array(fieldErrorSchema).optional().describe('Validation errors, one per field.'),
     transaction: transactionSchema.optional().describe('PIN and payment errors: the transaction as it is now.'),
     attemptsLeft: z.number().int().nullable().optional().describe('Wrong PIN: tries left.'),
     declineCode: z.string().optional().describe('Declined payments: the provider’s reason, e.g. insufficient_funds.'),
@@ -733,7 +740,8 @@ const OPERATIONS: Operation[] = [
     operationId: 'importInvoices',
     summary: 'Import invoices from CSV or JSON',
     description:
-      'Up to 10,000 rows, as `text/csv` (a header row of dotted field paths such as `payer.phone`; see the `text/csv` body) or `{ invoices: [...] }`. Each row is validated like `POST /invoices` and answered on its own: `{ row, id }` or `{ row, error }`; a refused row writes nothing. ' + LIVE_NOTE,
+      'Up to 10,000 rows, as `text/csv` (a header row of dotted field paths such as `payer.phone`; see the `text/csv` body) or `{ invoices: [...] }`. Each row is validated like `POST /invoices` and answered on its own: `{ row, id }` or `{ row, error }`; a refused row writes nothing. ' +
+      LIVE_NOTE,
     tag: 'Invoices',
     access: 'key',
     body: { schema: ref('ImportInvoicesRequest'), csv: true },
@@ -819,7 +827,8 @@ const OPERATIONS: Operation[] = [
     operationId: 'createTransaction',
     summary: 'Start a payment directly',
     description:
-      'Either `{ invoiceId, method }` for an existing invoice, or the fields of `POST /invoices` plus `method` to create the invoice and start paying it at once. Card answers `next.type = redirect`; phone sends a PIN by SMS and answers `next.type = pin`. ' + LIVE_NOTE,
+      'Either `{ invoiceId, method }` for an existing invoice, or the fields of `POST /invoices` plus `method` to create the invoice and start paying it at once. Card answers `next.type = redirect`; phone sends a PIN by SMS and answers `next.type = pin`. ' +
+      LIVE_NOTE,
     tag: 'Transactions',
     access: 'owner',
     body: { schema: { oneOf: [ref('TransactionForInvoiceRequest'), ref('TransactionWithInvoiceRequest')] } },
@@ -1009,7 +1018,8 @@ const OPERATIONS: Operation[] = [
     path: '/account/stripe/onboarding',
     operationId: 'startStripeOnboarding',
     summary: 'Connect a Stripe account: a link to Stripe’s hosted onboarding',
-    description: 'Creates the merchant’s connected account in this mode the first time, then a new Account Link each call (Stripe returns the owner to Settings, or to a refresh that starts again). 409 `invalid_state` with `missing` when this mode has no Stripe, or live mode is not activated.',
+    description:
+      'Creates the merchant’s connected account in this mode the first time, then a new Account Link each call (Stripe returns the owner to Settings, or to a refresh that starts again). 409 `invalid_state` with `missing` when this mode has no Stripe, or live mode is not activated.',
     tag: 'Account',
     access: 'ownerSession',
     status: 200,
@@ -1024,7 +1034,8 @@ const OPERATIONS: Operation[] = [
     path: '/signup',
     operationId: 'signUp',
     summary: 'Create the merchant of a newly signed-up, verified user',
-    description: 'Called by `/merchant/signup` after the email link was opened. Makes the merchant in test mode with working sandboxes, its owner, a test key and a callback signing secret (both shown once). Not replayed by `Idempotency-Key`: the answer holds secrets.',
+    description:
+      'Called by `/merchant/signup` after the email link was opened. Makes the merchant in test mode with working sandboxes, its owner, a test key and a callback signing secret (both shown once). Not replayed by `Idempotency-Key`: the answer holds secrets.',
     tag: 'Account',
     access: 'user',
     body: bodyOf('SignupRequest'),
@@ -1036,36 +1047,46 @@ const OPERATIONS: Operation[] = [
   },
 
   // Platform operators
-  { method: 'GET', path: '/operator/merchants', operationId: 'operatorListMerchants', summary: 'Merchants with mode, status and volume', tag: 'Operator', access: 'operator', status: 200, response: 'OperatorMerchantList', responseDescription: 'Newest first.', errors: [401, 403, 429] },
+  {
+    method: 'GET',
+    path: '/operator/merchants',
+    operationId: 'operatorListMerchants',
+    summary: 'Merchants with mode, status and volume',
+    tag: 'Operator',
+    access: 'operator',
+    status: 200,
+    response: 'OperatorMerchantList',
+    responseDescription: 'Newest first.',
+    errors: [401, 403, 429],
+  },
   ...(
     [
       ['activate-live', 'operatorActivateLive', 'Activate live mode (the merchant may then create live keys)'],
       ['suspend', 'operatorSuspend', 'Suspend: keys get 403 `merchant_suspended`, pay links are unavailable, nothing is sent or charged'],
       ['reinstate', 'operatorReinstate', 'Reinstate a suspended merchant'],
     ] as const
-  ).map(
-    ([action, operationId, summary]): Operation => ({
-      method: 'POST',
-      path: `/operator/merchants/{id}/${action}`,
-      operationId,
-      summary,
-      description: 'Logged with the operator and the time, in the same transaction. Repeating an action already in effect changes and logs nothing.',
-      tag: 'Operator',
-      access: 'operator',
-      body: { ...bodyOf('OperatorActionRequest'), required: false },
-      status: 200,
-      response: 'OperatorActionResult',
-      responseDescription: 'The merchant after the action.',
-      idempotencyNote: 'Not needed: repeating an action already in effect answers the same and logs nothing.',
-      errors: [400, 401, 403, 404, 429],
-    }),
-  ),
+  ).map(([action, operationId, summary]): Operation => ({
+    method: 'POST',
+    path: `/operator/merchants/{id}/${action}`,
+    operationId,
+    summary,
+    description: 'Logged with the operator and the time, in the same transaction. Repeating an action already in effect changes and logs nothing.',
+    tag: 'Operator',
+    access: 'operator',
+    body: { ...bodyOf('OperatorActionRequest'), required: false },
+    status: 200,
+    response: 'OperatorActionResult',
+    responseDescription: 'The merchant after the action.',
+    idempotencyNote: 'Not needed: repeating an action already in effect answers the same and logs nothing.',
+    errors: [400, 401, 403, 404, 429],
+  })),
   {
     method: 'POST',
     path: '/operator/merchants/{id}/platform-fee',
     operationId: 'operatorSetPlatformFee',
     summary: 'Set the platform fee on the merchant’s card payments (Stripe `application_fee_amount`)',
-    description: 'In basis points of each payment’s amount (250 = 2.5 %), rounded down; applies to payments started afterwards on the merchant’s connected Stripe account. Logged like the other actions.',
+    description:
+      'In basis points of each payment’s amount (250 = 2.5 %), rounded down; applies to payments started afterwards on the merchant’s connected Stripe account. Logged like the other actions.',
     tag: 'Operator',
     access: 'operator',
     body: bodyOf('PlatformFeeRequest'),
@@ -1091,7 +1112,18 @@ const OPERATIONS: Operation[] = [
     idempotencyNote: 'Not needed: setting what it already has changes and logs nothing.',
     errors: [400, 401, 403, 404, 429],
   },
-  { method: 'GET', path: '/operator/log', operationId: 'operatorLog', summary: 'Operator actions, newest first (at most 100)', tag: 'Operator', access: 'operator', status: 200, response: 'OperatorLog', responseDescription: 'Who did what, when.', errors: [401, 403, 429] },
+  {
+    method: 'GET',
+    path: '/operator/log',
+    operationId: 'operatorLog',
+    summary: 'Operator actions, newest first (at most 100)',
+    tag: 'Operator',
+    access: 'operator',
+    status: 200,
+    response: 'OperatorLog',
+    responseDescription: 'Who did what, when.',
+    errors: [401, 403, 429],
+  },
 
   // Development
   {
@@ -1109,7 +1141,18 @@ const OPERATIONS: Operation[] = [
   },
 
   // Console (dashboard)
-  { method: 'GET', path: '/settings', operationId: 'getSettings', summary: 'Merchant settings', tag: 'Console', access: 'member', status: 200, response: 'Settings', responseDescription: 'The settings.', errors: [401, 403, 429] },
+  {
+    method: 'GET',
+    path: '/settings',
+    operationId: 'getSettings',
+    summary: 'Merchant settings',
+    tag: 'Console',
+    access: 'member',
+    status: 200,
+    response: 'Settings',
+    responseDescription: 'The settings.',
+    errors: [401, 403, 429],
+  },
   {
     method: 'PATCH',
     path: '/settings',
@@ -1124,7 +1167,18 @@ const OPERATIONS: Operation[] = [
     responseDescription: 'The settings after the change.',
     errors: [400, 401, 403, 429],
   },
-  { method: 'GET', path: '/api-keys', operationId: 'listApiKeys', summary: 'API keys', tag: 'Console', access: 'ownerSession', status: 200, response: 'ApiKeyList', responseDescription: 'Keys, newest first.', errors: [401, 403, 429] },
+  {
+    method: 'GET',
+    path: '/api-keys',
+    operationId: 'listApiKeys',
+    summary: 'API keys',
+    tag: 'Console',
+    access: 'ownerSession',
+    status: 200,
+    response: 'ApiKeyList',
+    responseDescription: 'Keys, newest first.',
+    errors: [401, 403, 429],
+  },
   {
     method: 'POST',
     path: '/api-keys',
@@ -1179,7 +1233,18 @@ const OPERATIONS: Operation[] = [
     idempotencyNote: 'Not replayed: the answer holds secrets.',
     errors: [401, 403, 429],
   },
-  { method: 'GET', path: '/users', operationId: 'listUsers', summary: 'Dashboard users', tag: 'Console', access: 'ownerSession', status: 200, response: 'MemberList', responseDescription: 'The merchant’s users.', errors: [401, 403, 429] },
+  {
+    method: 'GET',
+    path: '/users',
+    operationId: 'listUsers',
+    summary: 'Dashboard users',
+    tag: 'Console',
+    access: 'ownerSession',
+    status: 200,
+    response: 'MemberList',
+    responseDescription: 'The merchant’s users.',
+    errors: [401, 403, 429],
+  },
   {
     method: 'POST',
     path: '/users',
@@ -1195,7 +1260,18 @@ const OPERATIONS: Operation[] = [
     idempotencyNote: 'Not replayed: the answer holds a one-time link.',
     errors: [400, 401, 403, 409, 429],
   },
-  { method: 'GET', path: '/invitations', operationId: 'listInvitations', summary: 'Pending invitations', tag: 'Console', access: 'ownerSession', status: 200, response: 'InvitationList', responseDescription: 'Invitations not yet accepted, revoked or expired.', errors: [401, 403, 429] },
+  {
+    method: 'GET',
+    path: '/invitations',
+    operationId: 'listInvitations',
+    summary: 'Pending invitations',
+    tag: 'Console',
+    access: 'ownerSession',
+    status: 200,
+    response: 'InvitationList',
+    responseDescription: 'Invitations not yet accepted, revoked or expired.',
+    errors: [401, 403, 429],
+  },
   {
     method: 'POST',
     path: '/invitations/{id}/revoke',
@@ -1389,8 +1465,7 @@ function components(): Json {
       bearerAuth: {
         type: 'http',
         scheme: 'bearer',
-        description:
-          '`Authorization: Bearer sk_test_…` or `sk_live_…` (a secret key, shown once at creation). The dashboard sends a signed-in user’s Firebase ID token the same way.',
+        description: '`Authorization: Bearer sk_test_…` or `sk_live_…` (a secret key, shown once at creation). The dashboard sends a signed-in user’s Firebase ID token the same way.',
       },
     },
     schemas: { ...convert(responseSchemas, 'output'), ...convert(INPUT_COMPONENTS, 'input') },
@@ -1399,11 +1474,18 @@ function components(): Json {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Up to 255 characters, kept 24 h. The same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another body answers 409 `idempotency_conflict`.',
+        description:
+          'Up to 255 characters, kept 24 h. The same key and body answer the first response again (with `Idempotent-Replayed: true`); the same key with another body answers 409 `idempotency_conflict`.',
         schema: { type: 'string', minLength: 1, maxLength: 255 },
       },
       WebhookId: { name: 'webhook-id', in: 'header', required: true, description: 'The event id (`evt_…`); the same on every retry: deduplicate by it.', schema: { type: 'string' } },
-      WebhookTimestamp: { name: 'webhook-timestamp', in: 'header', required: true, description: 'Unix seconds when this attempt was signed; refuse old ones.', schema: { type: 'string', pattern: '^\\d+$' } },
+      WebhookTimestamp: {
+        name: 'webhook-timestamp',
+        in: 'header',
+        required: true,
+        description: 'Unix seconds when this attempt was signed; refuse old ones.',
+        schema: { type: 'string', pattern: '^\\d+$' },
+      },
       WebhookSignature: {
         name: 'webhook-signature',
         in: 'header',

@@ -3,33 +3,13 @@
  * `{ invoice: {…}, merchant: { name, logoUrl, accentColor }, transaction, returnUrl, cancelUrl, sandbox }`.
  * Colours and URLs are checked again here because they end up in CSS and links.
  */
-export type InvoiceStatus =
-  | 'scheduled'
-  | 'sending'
-  | 'sent'
-  | 'opened'
-  | 'processing'
-  | 'paid'
-  | 'refunded'
-  | 'partially_refunded'
-  | 'expired'
-  | 'cancelled';
+export type InvoiceStatus = 'scheduled' | 'sending' | 'sent' | 'opened' | 'processing' | 'paid' | 'refunded' | 'partially_refunded' | 'expired' | 'cancelled';
 
 export type PaymentMethod = 'card' | 'phone';
 
-export type TransactionStatus =
-  | 'pending'
-  | 'awaiting_pin'
-  | 'processing'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'refunded';
+export type TransactionStatus = 'pending' | 'awaiting_pin' | 'processing' | 'succeeded' | 'failed' | 'cancelled' | 'refunded';
 
-export type TransactionNext =
-  | { type: 'redirect'; url: string }
-  | { type: 'pin'; expiresAt?: string; attemptsLeft?: number }
-  | null;
+export type TransactionNext = { type: 'redirect'; url: string } | { type: 'pin'; expiresAt?: string; attemptsLeft?: number } | null;
 
 export interface Transaction {
   id: string;

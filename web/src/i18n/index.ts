@@ -87,9 +87,7 @@ export function applyInvoiceLocale(payerLocale: string | null | undefined, invoi
 
 export function interpolate(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : match,
-  );
+  return template.replace(/\{(\w+)\}/g, (match, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : match));
 }
 
 /** Translates `key` in the active locale (falls back to English), filling `{name}` params. */

@@ -11,10 +11,7 @@ export { ApiError };
  * POSTs get a fresh `Idempotency-Key` unless one is given (so a retry can reuse it). `rawBody`
  * sends text as is (a CSV import) instead of JSON. `X-Mode` is the dashboard's Test mode switch.
  */
-export async function merchantApi<T>(
-  path: string,
-  init: { method?: string; body?: unknown; idempotencyKey?: string | null; rawBody?: { text: string; contentType: string } } = {},
-): Promise<T> {
+export async function merchantApi<T>(path: string, init: { method?: string; body?: unknown; idempotencyKey?: string | null; rawBody?: { text: string; contentType: string } } = {}): Promise<T> {
   const method = init.method ?? (init.body === undefined && init.rawBody === undefined ? 'GET' : 'POST');
   const user = firebase().auth.currentUser;
   if (!user) throw new ApiError(401, { code: 'unauthorized', detail: 'Sign in again.' });

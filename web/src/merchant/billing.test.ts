@@ -3,8 +3,7 @@ import { setLocale } from '../i18n';
 import { billingLines } from './billing';
 
 /** Intl puts no-break spaces in money; compare with plain ones. */
-const plain = (lines: { key: string; label: string; value: string }[]) =>
-  lines.map((l) => ({ ...l, value: l.value.replace(/[\u00a0\u202f]/g, ' ') }));
+const plain = (lines: { key: string; label: string; value: string }[]) => lines.map((l) => ({ ...l, value: l.value.replace(/[\u00a0\u202f]/g, ' ') }));
 
 const card = {
   method: 'card',

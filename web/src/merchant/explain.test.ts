@@ -5,7 +5,16 @@ import { eventText, fieldErrorText, problemText, smsFailureText } from './explai
 import type { InvoiceDoc, InvoiceEventDoc } from './types';
 
 const invoice = (over: Partial<InvoiceDoc> = {}) =>
-  ({ id: 'inv_1', status: 'partially_refunded', amount: 12900, amountRefunded: 7900, currency: 'NOK', sms: { status: 'delivered' }, transaction: { id: 'txn_1', method: 'card', status: 'succeeded' }, ...over }) as InvoiceDoc;
+  ({
+    id: 'inv_1',
+    status: 'partially_refunded',
+    amount: 12900,
+    amountRefunded: 7900,
+    currency: 'NOK',
+    sms: { status: 'delivered' },
+    transaction: { id: 'txn_1', method: 'card', status: 'succeeded' },
+    ...over,
+  }) as InvoiceDoc;
 const event = (type: string, data: Record<string, unknown>, callbackEventId: string | null = null) => ({ id: 'e1', type, data, createdAt: null, callbackEventId }) as InvoiceEventDoc;
 const problem = (status: number, code: string, detail: string, errors?: FieldError[]) => new ApiError(status, { status, code, detail, errors });
 

@@ -29,9 +29,6 @@ export function emptyForm(): InvoiceFormValues {
   return { amount: '', currency: 'NOK', description: '', phone: '', name: '', locale: '', methods: ['card', 'phone'], reference: '', sendAt: '', expiresAt: '', smsText: '' };
 }
 
-
-
-
 /** `datetime-local` value (local time) → Date, or null. */
 function localDate(value: string): Date | null {
   if (!value) return null;

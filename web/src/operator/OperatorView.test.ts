@@ -26,12 +26,16 @@ describe('the operator console’s Strex form', () => {
     setLocale('nb');
     let saved: unknown = null;
     const calls = mockFetch((url, init) => {
-      if (url.endsWith('/operator/merchants')) return { body: { object: 'list', data: [saved ? { ...shop, strex: { ...(saved as object), updatedAt: '2026-12-02T15:00:00.000Z' } } : shop], hasMore: false } };
+      if (url.endsWith('/operator/merchants'))
+        return { body: { object: 'list', data: [saved ? { ...shop, strex: { ...(saved as object), updatedAt: '2026-12-02T15:00:00.000Z' } } : shop], hasMore: false } };
       if (url.endsWith('/operator/log')) return { body: { object: 'list', data: [], hasMore: false } };
       if (url.endsWith('/operator/merchants/mer_1/strex')) {
         const body = JSON.parse(String(init?.body)) as { merchantId: string; serviceCode: string };
         if (!/^\d+$/.test(body.serviceCode)) {
-          return { status: 400, body: { status: 400, code: 'invalid_request', detail: 'Invalid request body.', errors: [{ field: 'serviceCode', code: 'invalid_format', message: 'Digits only, e.g. 14002.' }] } };
+          return {
+            status: 400,
+            body: { status: 400, code: 'invalid_request', detail: 'Invalid request body.', errors: [{ field: 'serviceCode', code: 'invalid_format', message: 'Digits only, e.g. 14002.' }] },
+          };
         }
         saved = body;
         return { body: { ...shop, strex: { ...body, updatedAt: '2026-12-02T15:00:00.000Z' }, changed: true } };

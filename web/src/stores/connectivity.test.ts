@@ -35,7 +35,10 @@ describe('the offline banner', () => {
     const store = useConnectivityStore();
     expect(store.online).toBe(true);
 
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await expect(apiFetch('/api/v1/pay/tok', { method: 'POST', body: { method: 'card' } })).rejects.toMatchObject({ status: 0 });
     expect(store.online).toBe(false);
 

@@ -41,14 +41,16 @@ describe('PayView', () => {
     mockFetch(on('GET', VIEW, { body: payView() }));
     const { wrapper } = await render();
     expect(wrapper.find('h1').text()).toBe('Demo Shop');
-    expect(wrapper.find('[data-testid="amount"]').text().replace(/\u00a0/g, ' ')).toBe('NOK 1,250.00');
+    expect(
+      wrapper
+        .find('[data-testid="amount"]')
+        .text()
+        .replace(/\u00a0/g, ' '),
+    ).toBe('NOK 1,250.00');
     expect(wrapper.text()).toContain('Invoice 1042: garden furniture');
     expect(wrapper.text()).toContain('+47 ••• •• 123');
     const buttons = wrapper.findAll('button.method');
-    expect(buttons.map((b) => b.text())).toEqual([
-      expect.stringContaining('Pay with Card'),
-      expect.stringContaining('Pay with Phone'),
-    ]);
+    expect(buttons.map((b) => b.text())).toEqual([expect.stringContaining('Pay with Card'), expect.stringContaining('Pay with Phone')]);
     expect(wrapper.find('[role="alert"]').text()).toBe('');
   });
 
@@ -178,7 +180,12 @@ describe('PayView', () => {
     mockFetch(on('GET', VIEW, { body: payView({ locale: 'nb', payerLocale: 'nb' }) }));
     const { wrapper } = await render();
     expect(wrapper.text()).toContain('Velg hvordan du vil betale');
-    expect(wrapper.find('[data-testid="amount"]').text().replace(/\u00a0/g, ' ')).toBe('1 250,00 kr');
+    expect(
+      wrapper
+        .find('[data-testid="amount"]')
+        .text()
+        .replace(/\u00a0/g, ' '),
+    ).toBe('1 250,00 kr');
     expect(document.documentElement.lang).toBe('nb');
   });
 
@@ -297,7 +304,12 @@ describe('PayView: server messages in the page language, by code', () => {
       on('GET', VIEW, { body: payView({ payerLocale: 'nb' }) }),
       on('POST', `${VIEW}/transactions`, {
         status: 400,
-        body: { status: 400, code: 'invalid_request', detail: 'This invoice does not offer "card".', errors: [{ field: 'method', code: 'not_offered', values: ['phone'], message: 'Offered: phone.' }] },
+        body: {
+          status: 400,
+          code: 'invalid_request',
+          detail: 'This invoice does not offer "card".',
+          errors: [{ field: 'method', code: 'not_offered', values: ['phone'], message: 'Offered: phone.' }],
+        },
       }),
     );
     const { wrapper } = await render();

@@ -30,11 +30,7 @@ afterEach(() => {
 describe('ReceiptView', () => {
   it('polls while processing and says Paid once paid, with a way back to the merchant', async () => {
     let status: ApiPayView['invoice']['status'] = 'processing';
-    const calls = mockFetch((url) =>
-      url === VIEW
-        ? { body: payView({ status, returnUrl: 'https://shop.example/return?invoice=inv_1&status=paid' }) }
-        : undefined,
-    );
+    const calls = mockFetch((url) => (url === VIEW ? { body: payView({ status, returnUrl: 'https://shop.example/return?invoice=inv_1&status=paid' }) } : undefined));
     const wrapper = await render();
     expect(wrapper.find('h1').text()).toBe('Processing…');
     expect(wrapper.find('[aria-live="polite"]').exists()).toBe(true);
@@ -75,7 +71,13 @@ describe('ReceiptView', () => {
     const wrapper = await render();
     expect(calls.map((c) => [c.method, c.url, c.body])).toEqual([['GET', VIEW, undefined]]);
     const facts = Object.fromEntries(
-      wrapper.findAll('[data-testid="receipt-details"] > div').map((row) => [row.find('dt').text(), row.find('dd').text().replace(/[\u00a0\u202f]/g, ' ')]),
+      wrapper.findAll('[data-testid="receipt-details"] > div').map((row) => [
+        row.find('dt').text(),
+        row
+          .find('dd')
+          .text()
+          .replace(/[\u00a0\u202f]/g, ' '),
+      ]),
     );
     expect(facts).toMatchObject({
       'Paid to': 'Demo Shop',

@@ -35,9 +35,7 @@ describe('SandboxCheckoutView', () => {
     const calls = mockFetch(
       on('GET', BASE, { body: SESSION }),
       on('POST', `${BASE}/pay`, () =>
-        declined
-          ? { status: 402, body: { status: 402, code: 'card_declined', detail: 'Your card was declined.' } }
-          : { body: { status: 'succeeded', redirectUrl: '/pay/tok/receipt' } },
+        declined ? { status: 402, body: { status: 402, code: 'card_declined', detail: 'Your card was declined.' } } : { body: { status: 'succeeded', redirectUrl: '/pay/tok/receipt' } },
       ),
     );
     const assign = vi.fn();
@@ -113,10 +111,7 @@ describe('SandboxCheckoutView', () => {
 
   it('says in Norwegian that the checkout is closed when the server answers invalid_state', async () => {
     setLocale('nb');
-    mockFetch(
-      on('GET', BASE, { body: SESSION }),
-      on('POST', `${BASE}/pay`, { status: 409, body: { status: 409, code: 'invalid_state', detail: 'This checkout session is no longer open.' } }),
-    );
+    mockFetch(on('GET', BASE, { body: SESSION }), on('POST', `${BASE}/pay`, { status: 409, body: { status: 409, code: 'invalid_state', detail: 'This checkout session is no longer open.' } }));
     const wrapper = await render();
     await wrapper.find('input#card-number').setValue('4242 4242 4242 4242');
     await wrapper.find('form').trigger('submit');

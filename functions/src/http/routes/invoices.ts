@@ -34,9 +34,7 @@ export function invoiceRoutes(router: Router<Services>): void {
       if (refusal) {
         throw new DomainError('invalid_request', `callbackUrl ${refusal}.`, { errors: [{ field: 'callbackUrl', code: 'invalid_url', message: `Callback URLs ${refusal}.` }] });
       }
-      return runIdempotent(services.db, idempotencyScope(merchant, request), (tx) =>
-        createInvoice(services.db, tx, merchant, input, services.publicBaseUrl),
-      );
+      return runIdempotent(services.db, idempotencyScope(merchant, request), (tx) => createInvoice(services.db, tx, merchant, input, services.publicBaseUrl));
     })
 
     .on('POST', '/invoices/import', async (request, _params, services) => {
@@ -44,12 +42,11 @@ export function invoiceRoutes(router: Router<Services>): void {
       assertModeCanOffer(merchant);
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (request.rawBody.length > IMPORT_MAX_BYTES) {
-        throw new DomainError('payload_too_large', 'An import body may be at most 20 MB.', { errors: [{ field: '(body)', code: 'too_big', maximum: IMPORT_MAX_BYTES, unit: 'bytes', message: 'At most 20 MB.' }] });
+        throw new DomainError('payload_too_large', 'An import body may be at most 20 MB.', {
+          errors: [{ field: '(body)', code: 'too_big', maximum: IMPORT_MAX_BYTES, unit: 'bytes', message: 'At most 20 MB.' }],
+        });
       }
-      const rows =
-        type === 'text/csv'
-          ? invoiceRowsFromCsv(request.rawBody.toString('utf8'))
-          : parseOrThrow(importEnvelopeSchema, jsonBody(request, IMPORT_MAX_BYTES)).invoices;
+      const rows = type === 'text/csv' ? invoiceRowsFromCsv(request.rawBody.toString('utf8')) : parseOrThrow(importEnvelopeSchema, jsonBody(request, IMPORT_MAX_BYTES)).invoices;
       return runOnce(services.db, idempotencyScope(merchant, request), async (run) => ({
         status: 200,
         body: await importInvoices(services.db, merchant, rows, services.publicBaseUrl, (url) => callbackUrlProblem(url, { allowLoopback: services.emulator }), run),
@@ -82,7 +79,11 @@ export function invoiceRoutes(router: Router<Services>): void {
         return outcome.result;
       });
       // The cancel is committed; a provider hiccup here must not turn it into an error.
-      if (sessionToExpire) await services.providers(merchant.mode).card.expireCheckout(sessionToExpire.sessionId, sessionToExpire.account).catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
+      if (sessionToExpire)
+        await services
+          .providers(merchant.mode)
+          .card.expireCheckout(sessionToExpire.sessionId, sessionToExpire.account)
+          .catch((error: Error) => logger.warn('could not expire checkout', { sessionToExpire, error: error.message }));
       return result;
     })
 

@@ -5,7 +5,17 @@ import { jsonBody } from '../request';
 import { DomainError } from '../../domain/errors';
 import { parseOrThrow } from '../../domain/schemas';
 import { signedInUser } from '../auth';
-import { applyOperatorAction, listMerchants, listOperatorLog, operatorActionSchema, operatorFromClaims, platformFeeSchema, strexSettingsSchema, type Operator, type OperatorAction } from '../../domain/operator';
+import {
+  applyOperatorAction,
+  listMerchants,
+  listOperatorLog,
+  operatorActionSchema,
+  operatorFromClaims,
+  platformFeeSchema,
+  strexSettingsSchema,
+  type Operator,
+  type OperatorAction,
+} from '../../domain/operator';
 
 /** Operators sign in like dashboard users; their ID token must carry the `operator` claim. No API key ever works here. */
 async function operatorOf(request: ApiRequest): Promise<Operator> {

@@ -44,7 +44,9 @@ export function transactionRoutes(router: Router<Services>): void {
         }
         input = parseOrThrow(createInvoiceSchema, { paymentMethods: [chosen], ...invoiceFields });
         if (!input.paymentMethods?.includes(chosen)) {
-          throw new DomainError('invalid_request', `paymentMethods must include "${chosen}".`, { errors: [{ field: 'paymentMethods', code: 'invalid_value', values: [chosen], message: `Must include "${chosen}".` }] });
+          throw new DomainError('invalid_request', `paymentMethods must include "${chosen}".`, {
+            errors: [{ field: 'paymentMethods', code: 'invalid_value', values: [chosen], message: `Must include "${chosen}".` }],
+          });
         }
       }
       // One key, one payment: a retried request replays the first answer instead of a second PIN or session.

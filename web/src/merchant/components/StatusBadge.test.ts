@@ -15,8 +15,16 @@ describe('StatusBadge (status chips)', () => {
     const refunded = mount(StatusBadge, { props: { status: 'partially_refunded' } });
     expect(refunded.text()).toBe('Partially refunded');
     expect(refunded.get('.chip').classes()).toContain('chip-muted');
-    expect(mount(StatusBadge, { props: { status: 'cancelled' } }).get('.chip').classes()).toContain('chip-danger');
-    expect(mount(StatusBadge, { props: { status: 'processing' } }).get('.chip').classes()).toContain('chip-progress');
+    expect(
+      mount(StatusBadge, { props: { status: 'cancelled' } })
+        .get('.chip')
+        .classes(),
+    ).toContain('chip-danger');
+    expect(
+      mount(StatusBadge, { props: { status: 'processing' } })
+        .get('.chip')
+        .classes(),
+    ).toContain('chip-progress');
   });
 
   it('translates per kind and into Norwegian, live', async () => {

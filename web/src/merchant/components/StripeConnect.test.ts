@@ -2,7 +2,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { setLocale } from '../../i18n';
 
-type Status = { livemode: boolean; available: boolean; connected: boolean; accountId: string | null; chargesEnabled: boolean; payoutsEnabled: boolean; detailsSubmitted: boolean; requirementsDue: string[]; disabledReason: string | null };
+type Status = {
+  livemode: boolean;
+  available: boolean;
+  connected: boolean;
+  accountId: string | null;
+  chargesEnabled: boolean;
+  payoutsEnabled: boolean;
+  detailsSubmitted: boolean;
+  requirementsDue: string[];
+  disabledReason: string | null;
+};
 const calls: { path: string; method?: string }[] = [];
 let status: Status;
 let refusal: unknown = null;
@@ -23,7 +33,17 @@ vi.mock('../api', async () => {
 
 import StripeConnect from './StripeConnect.vue';
 
-const notConnected: Status = { livemode: false, available: true, connected: false, accountId: null, chargesEnabled: false, payoutsEnabled: false, detailsSubmitted: false, requirementsDue: [], disabledReason: null };
+const notConnected: Status = {
+  livemode: false,
+  available: true,
+  connected: false,
+  accountId: null,
+  chargesEnabled: false,
+  payoutsEnabled: false,
+  detailsSubmitted: false,
+  requirementsDue: [],
+  disabledReason: null,
+};
 const navigate = vi.fn();
 
 async function mountCard(query: Record<string, string> = {}) {

@@ -3,16 +3,7 @@ import { collection, doc, orderBy, query, where } from 'firebase/firestore';
 import { firebase } from '../firebase';
 import { asyncState } from '../../core/state';
 import { streamDoc, streamQuery, type Unsubscribe } from '../live';
-import {
-  callbackEventConverter,
-  invoiceConverter,
-  invoiceEventConverter,
-  transactionConverter,
-  type CallbackEventDoc,
-  type InvoiceDoc,
-  type InvoiceEventDoc,
-  type TransactionDoc,
-} from '../types';
+import { callbackEventConverter, invoiceConverter, invoiceEventConverter, transactionConverter, type CallbackEventDoc, type InvoiceDoc, type InvoiceEventDoc, type TransactionDoc } from '../types';
 
 /**
  * One invoice, its timeline (invoices/{id}/events, oldest first), its payment attempts
@@ -38,32 +29,13 @@ export const useInvoiceDetailStore = defineStore('merchantInvoiceDetail', () => 
     const { db } = firebase();
     stops = [
       streamDoc(invoice, doc(db, 'invoices', id).withConverter(invoiceConverter)),
-      streamQuery(
-        events,
-        query(collection(db, 'invoices', id, 'events').withConverter(invoiceEventConverter), orderBy('createdAt', 'asc')),
-      ),
+      streamQuery(events, query(collection(db, 'invoices', id, 'events').withConverter(invoiceEventConverter), orderBy('createdAt', 'asc'))),
       // Two equality filters (no composite index needed); the rules need the merchantId filter.
-      streamQuery(
-        transactions,
-        query(
-          collection(db, 'transactions').withConverter(transactionConverter),
-          where('merchantId', '==', options.merchantId),
-          where('invoiceId', '==', id),
-        ),
-      ),
+      streamQuery(transactions, query(collection(db, 'transactions').withConverter(transactionConverter), where('merchantId', '==', options.merchantId), where('invoiceId', '==', id))),
     ];
     if (options.owner) {
       // Two equality filters (no composite index needed); the rules need the merchantId filter.
-      stops.push(
-        streamQuery(
-          callbacks,
-          query(
-            collection(db, 'callbackEvents').withConverter(callbackEventConverter),
-            where('merchantId', '==', options.merchantId),
-            where('invoiceId', '==', id),
-          ),
-        ),
-      );
+      stops.push(streamQuery(callbacks, query(collection(db, 'callbackEvents').withConverter(callbackEventConverter), where('merchantId', '==', options.merchantId), where('invoiceId', '==', id))));
     }
   }
 

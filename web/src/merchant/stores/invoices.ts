@@ -72,8 +72,7 @@ export function invoiceConstraints(merchantId: string, mode: Mode, filters: Invo
   return c;
 }
 
-export const datesIgnored = (filters: InvoiceFilters): boolean =>
-  filters.searchField === 'description' && filters.search.trim() !== '' && Boolean(filters.from || filters.to);
+export const datesIgnored = (filters: InvoiceFilters): boolean => filters.searchField === 'description' && filters.search.trim() !== '' && Boolean(filters.from || filters.to);
 
 const invoicesQuery = (db: Firestore, merchantId: string, mode: Mode, filters: InvoiceFilters, extra: QueryConstraint[]) =>
   query(collection(db, 'invoices').withConverter(invoiceConverter), ...invoiceConstraints(merchantId, mode, filters), ...extra);

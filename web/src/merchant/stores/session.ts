@@ -1,13 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import {
-  getIdTokenResult,
-  onAuthStateChanged,
-  sendPasswordResetEmail,
-  signInWithEmailAndPassword,
-  signOut as fbSignOut,
-  type User,
-} from 'firebase/auth';
+import { getIdTokenResult, onAuthStateChanged, sendPasswordResetEmail, signInWithEmailAndPassword, signOut as fbSignOut, type User } from 'firebase/auth';
 import { firebase } from '../firebase';
 import { asyncState } from '../../core/state';
 import { mt } from '../i18n';
