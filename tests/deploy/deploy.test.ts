@@ -20,7 +20,7 @@ interface Manifest {
 
 const root = join(import.meta.dirname, '..', '..');
 const firebaseJson = JSON.parse(readFileSync(join(root, 'firebase.json'), 'utf8')) as {
-  hosting: { rewrites: { source: string; function?: { functionId: string; region: string } }[] };
+  hosting: { rewrites: { source?: string; regex?: string; function?: { functionId: string; region: string } }[] };
 };
 
 /** The deploy that `npm run deploy` would make, checked offline: stage, install clean, read the manifest. */
@@ -64,7 +64,7 @@ describe('deploy package (npm run deploy -- --dry-run)', () => {
   it('has a function behind every Hosting rewrite', () => {
     for (const rewrite of firebaseJson.hosting.rewrites.filter((r) => r.function)) {
       const endpoint = manifest.endpoints[rewrite.function!.functionId];
-      expect(endpoint?.httpsTrigger, rewrite.source).toBeDefined();
+      expect(endpoint?.httpsTrigger, rewrite.source ?? rewrite.regex).toBeDefined();
       expect(endpoint?.region).toEqual([rewrite.function!.region]);
     }
   });

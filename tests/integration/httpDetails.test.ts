@@ -157,6 +157,11 @@ describe('HTTP details', () => {
       '/webhooks/nope',
       '/webhooks/stripe/x',
       '/webhooks/twilio',
+      // A segment that starts with a dot: a glob's `**` skips such "hidden" names, so Hosting
+      // answered these with its own HTML 404 until its rewrites matched by regex.
+      '/api/v1/invoices/.hidden',
+      '/api/v1/pay/tok/transactions/.%20/verify',
+      '/webhooks/.x',
     ]) {
       const response = await fetch(`${BASE_URL}${path}`, { redirect: 'manual' });
       expect(response.status, path).toBeGreaterThanOrEqual(400);
